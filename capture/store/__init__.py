@@ -1,0 +1,1 @@
+"""The store: SQLAlchemy models, schema migrations and the frame blob store."""

@@ -1,0 +1,166 @@
+"""Opening a store from a database URL: engine, pragmas, schema checks, migrations."""
+
+from __future__ import annotations
+
+import errno
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from capture.errors import SchemaTooNewError, StoreError
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def _alembic_config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def _redacted(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+@dataclass
+class Database:
+    """An open, schema-checked database."""
+
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        parsed = make_url(self.url)
+        if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+            return None
+        return Path(parsed.database or "")
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self.sessions() as s:
+            yield s
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(url: str, *, migrate: bool = True) -> Database:
+    """Open ``url``; create or upgrade the schema; refuse a schema newer than ours."""
+    shown = _redacted(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise StoreError(f"not a database URL: {url!r}") from None
+    kwargs: dict[str, Any] = {}
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            path = Path(parsed.database).expanduser()
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot create {path.parent}: {exc.strerror}") from None
+            if path.exists() and not path.is_file():
+                raise StoreError(f"{path} is not a database file")
+            if not _writable(path):
+                raise StoreError(f"database {path} is not writable")
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 10}
+    else:
+        kwargs["pool_pre_ping"] = True
+    try:
+        engine = create_engine(url, **kwargs)
+    except NoSuchModuleError:
+        raise StoreError(f"unsupported database URL {shown}") from None
+    except (ArgumentError, ImportError) as exc:
+        raise StoreError(f"cannot use database {shown}: {exc}") from None
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    try:
+        _check_and_migrate(engine, migrate=migrate)
+    except StoreError:
+        engine.dispose()
+        raise
+    except DBAPIError as exc:
+        engine.dispose()
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise StoreError(f"cannot open database {shown}: {reason}") from None
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise StoreError(f"cannot open database {shown}: {exc}") from None
+    return Database(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
+
+
+def _writable(path: Path) -> bool:
+    import os
+
+    target = path if path.exists() else path.parent
+    return os.access(target, os.W_OK)
+
+
+def schema_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def _check_and_migrate(engine: Engine, *, migrate: bool) -> None:
+    script = ScriptDirectory.from_config(_alembic_config())
+    known = {rev.revision for rev in script.walk_revisions()}
+    head = script.get_current_head()
+    current = schema_revision(engine)
+    if current is None:
+        with engine.connect() as conn:
+            tables = set(inspect(conn).get_table_names())
+        if tables & {"sessions", "events"}:
+            raise StoreError("database has demotrace tables but no schema version; not touching it")
+    elif current not in known:
+        raise SchemaTooNewError(
+            f"database schema {current} is newer than this demotrace understands "
+            f"(newest known: {head}); update demotrace to open it"
+        )
+    if current == head or not migrate:
+        return
+    cfg = _alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """True if ``exc`` (or what it wraps) says the disk or database is full."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        text = str(seen).lower()
+        if "database or disk is full" in text or "no space left" in text:
+            return True
+        seen = getattr(seen, "orig", None) or seen.__cause__
+    return False

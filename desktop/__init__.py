@@ -1,0 +1,1 @@
+"""The Qt desktop app and the ``demotrace`` command."""

@@ -1,0 +1,1 @@
+"""Trajectory bundles, playback, re-execution, review and export (no Qt)."""
