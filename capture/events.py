@@ -40,6 +40,7 @@ class RawEvent:
     dy: int = 0
     key: str | None = None
     char: str | None = None
+    # Modifiers held when the event happened, not counting the event's own key.
     modifiers: frozenset[str] = field(default_factory=frozenset)
     # True when demotrace itself injected the event (replay, fault injection).
     synthetic: bool = False

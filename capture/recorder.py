@@ -1,0 +1,318 @@
+"""The recorder: one session's grabber, listeners and writer, started and stopped together."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import platform
+import socket
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Protocol
+
+from sqlalchemy import select, update
+
+from capture.blobs import BlobStore
+from capture.clock import SessionClock
+from capture.errors import DemotraceError, SessionBusyError, SessionNotFoundError
+from capture.events import ACTION_STARTS, Marker, RawEvent, WindowChange
+from capture.grabber import FrameRing, ScreenChange, ScreenGrabber, ScreenSource
+from capture.listener import InjectionLog
+from capture.screen import ScreenInfo
+from capture.store.database import Database
+from capture.store.models import EventRow, SessionRow
+from capture.writer import ObservedEvent, Snapshot, StoreWriter
+
+APP_VERSION = "0.1.0"
+LEASE_TIMEOUT = timedelta(seconds=5)
+
+
+class State(StrEnum):
+    IDLE = "idle"
+    RECORDING = "recording"
+    PAUSED = "paused"
+    STOPPED = "stopped"
+
+
+class Listener(Protocol):
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+
+
+class Watcher(Protocol):
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class RecorderParts:
+    """How to make the live parts of a recording; the composition root supplies them."""
+
+    screen_source: Callable[[], ScreenSource]
+    screen_info: Callable[[], ScreenInfo]
+    listener: Callable[[SessionClock, Callable[[RawEvent], None], InjectionLog], Listener]
+    window_watcher: Callable[[SessionClock, Callable[[WindowChange], None]], Watcher] | None
+
+
+def new_session_id() -> str:
+    return uuid.uuid4().hex
+
+
+class Recorder:
+    """start / pause / resume / mark / stop for one session.
+
+    Thread-safe for the control calls; callbacks from capture threads only
+    enqueue. ``on_error`` is called (from a capture or writer thread) when the
+    recording had to stop on its own, e.g. a full disk.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        blobs: BlobStore,
+        parts: RecorderParts,
+        fps: float = 10.0,
+        ring_size: int = 3,
+        on_error: Callable[[DemotraceError], None] | None = None,
+        clock_factory: Callable[[], SessionClock] = SessionClock.start,
+    ) -> None:
+        self._db = db
+        self._blobs = blobs
+        self._parts = parts
+        self._fps = fps
+        self._ring = FrameRing(ring_size)
+        self._on_error_cb = on_error
+        self._clock_factory = clock_factory
+        self._lock = threading.Lock()
+        self._state = State.IDLE
+        self._injections = InjectionLog()
+        self.session_id = ""
+        self.error: DemotraceError | None = None
+        self.failed = threading.Event()
+        self._grabber: ScreenGrabber | None = None
+        self._writer: StoreWriter | None = None
+        self._listener: Listener | None = None
+        self._watcher: Watcher | None = None
+        self._clock: SessionClock | None = None
+
+    @property
+    def state(self) -> State:
+        return self._state
+
+    @property
+    def injections(self) -> InjectionLog:
+        return self._injections
+
+    def start(self, task: str = "", session_id: str | None = None) -> str:
+        """Begin a new session, or continue ``session_id``; returns the session id."""
+        with self._lock:
+            if self._state is not State.IDLE:
+                raise RuntimeError("a recorder records one session once")
+            owner = f"{socket.gethostname()}:{os.getpid()}"
+            continuing = session_id is not None
+            if session_id is None:
+                screen = self._parts.screen_info()
+                clock = self._clock_factory()
+                session_id = new_session_id()
+                self._create_session(session_id, task, screen, clock, owner)
+                first_seq = 0
+            else:
+                clock, first_seq = self._take_over(session_id, owner)
+            self.session_id = session_id
+            self._clock = clock
+            self._writer = StoreWriter(
+                self._db, self._blobs, session_id, owner, self._fail, first_seq=first_seq
+            )
+            # Listeners and the window watcher first: their start-up (imports, X
+            # connections) must not delay the grabber's first ticks.
+            self._listener = self._parts.listener(clock, self._on_event, self._injections)
+            self._listener.start()
+            if self._parts.window_watcher is not None:
+                self._watcher = self._parts.window_watcher(clock, self._writer.put)
+            self._grabber = ScreenGrabber(
+                self._parts.screen_source(),
+                clock,
+                self._ring,
+                self._on_screen_change,
+                fps=self._fps,
+                on_error=self._grabber_failed,
+            )
+            self._writer.start()
+            if self._watcher is not None:
+                self._watcher.start()
+            self._grabber.start()
+            first = self._ring.latest()
+            if first is not None:
+                self._writer.put(Snapshot(first, "start"))
+            if continuing:
+                self._writer.put(Marker(clock.now(), "resume", "continued"))
+            self._state = State.RECORDING
+            return session_id
+
+    def pause(self) -> None:
+        with self._lock:
+            if self._state is State.RECORDING:
+                assert self._grabber and self._writer and self._clock
+                self._grabber.pause()
+                self._state = State.PAUSED
+                self._writer.put(Marker(self._clock.now(), "pause"))
+
+    def resume(self) -> None:
+        with self._lock:
+            if self._state is State.PAUSED:
+                assert self._grabber and self._writer and self._clock
+                self._writer.put(Marker(self._clock.now(), "resume"))
+                self._grabber.grab_once()
+                self._grabber.resume()
+                self._state = State.RECORDING
+
+    def mark(self, label: str = "") -> None:
+        """Flag a decision point: the next action is one the person chose deliberately."""
+        with self._lock:
+            if self._state in (State.RECORDING, State.PAUSED):
+                assert self._writer and self._clock
+                self._writer.put(Marker(self._clock.now(), "mark", label))
+
+    def stop(self) -> None:
+        """Stop capturing, write everything queued, and close the session."""
+        with self._lock:
+            if self._state in (State.IDLE, State.STOPPED):
+                return
+            self._state = State.STOPPED
+        for part in (self._listener, self._watcher):
+            if part is not None:
+                part.stop()
+        assert self._grabber and self._writer
+        self._grabber.stop()
+        last = self._ring.latest()
+        if last is not None and self.error is None:
+            self._writer.put(Snapshot(last, "end"))
+        self._writer.stop()
+        error = self.error or self._writer.error
+        status = "interrupted" if error else "finished"
+        assert self._clock is not None
+        self._close_session(status, str(error) if error else "", self._clock.now())
+
+    def _on_event(self, event: RawEvent) -> None:
+        if self._state is not State.RECORDING or self._writer is None:
+            return
+        if event.kind in ACTION_STARTS:
+            found = self._ring.before(event.t_ns)
+            if found is not None:
+                self._writer.put(ObservedEvent(event, found[0], found[1]))
+                return
+        self._writer.put(ObservedEvent(event))
+
+    def _on_screen_change(self, change: ScreenChange) -> None:
+        if self._writer is not None:
+            self._writer.put(change)
+
+    def _grabber_failed(self, exc: BaseException) -> None:
+        self._fail(DemotraceError(f"screen capture failed: {exc}"))
+
+    def _fail(self, error: DemotraceError) -> None:
+        if self.error is None:
+            self.error = error
+        self.failed.set()
+        if self._on_error_cb is not None:
+            self._on_error_cb(error)
+
+    def _create_session(
+        self, session_id: str, task: str, screen: ScreenInfo, clock: SessionClock, owner: str
+    ) -> None:
+        with self._db.session() as s:
+            s.add(
+                SessionRow(
+                    id=session_id,
+                    task=task,
+                    status="recording",
+                    created_at=datetime.fromtimestamp(clock.wall_start_ns / 1e9, UTC),
+                    wall_start_ns=clock.wall_start_ns,
+                    duration_ns=0,
+                    platform=f"{platform.system()} {platform.release()} ({_display_server()})",
+                    app_version=APP_VERSION,
+                    hostname=socket.gethostname(),
+                    username=_username(),
+                    screen=screen.to_json(),
+                    scale=screen.scale,
+                    double_click_ms=screen.double_click_ms,
+                    double_click_px=screen.double_click_px,
+                    fps=self._fps,
+                    lease_owner=owner,
+                    lease_heartbeat=datetime.now(UTC),
+                    stop_reason="",
+                )
+            )
+            s.commit()
+
+    def _take_over(self, session_id: str, owner: str) -> tuple[SessionClock, int]:
+        """Claim an existing session for this recorder; refuse if a live recorder holds it."""
+        with self._db.session() as s:
+            row = s.get(SessionRow, session_id, with_for_update=True)
+            if row is None:
+                raise SessionNotFoundError(f"no session {session_id}")
+            heartbeat = row.lease_heartbeat
+            if heartbeat is not None and heartbeat.tzinfo is None:
+                heartbeat = heartbeat.replace(tzinfo=UTC)
+            if (
+                row.lease_owner
+                and row.lease_owner != owner
+                and heartbeat is not None
+                and datetime.now(UTC) - heartbeat < LEASE_TIMEOUT
+            ):
+                raise SessionBusyError(
+                    f"session {session_id} is being recorded by {row.lease_owner}; "
+                    "stop that recorder first"
+                )
+            last_seq = s.scalar(
+                select(EventRow.seq)
+                .where(EventRow.session_id == session_id)
+                .order_by(EventRow.seq.desc())
+                .limit(1)
+            )
+            # Continue the session's own timeline one second after what it holds.
+            base = self._clock_factory()
+            offset = row.duration_ns + 1_000_000_000
+            clock = SessionClock(
+                origin_ns=base.origin_ns - offset,
+                wall_start_ns=row.wall_start_ns,
+                _monotonic=base._monotonic,
+            )
+            row.lease_owner, row.lease_heartbeat, row.status = owner, datetime.now(UTC), "recording"
+            s.commit()
+        return clock, (last_seq + 1) if last_seq is not None else 0
+
+    def _close_session(self, status: str, reason: str, duration_ns: int) -> None:
+        try:
+            with self._db.session() as s:
+                s.execute(
+                    update(SessionRow)
+                    .where(SessionRow.id == self.session_id)
+                    .values(
+                        status=status,
+                        stop_reason=reason,
+                        duration_ns=duration_ns,
+                        lease_owner=None,
+                        lease_heartbeat=None,
+                    )
+                )
+                s.commit()
+        except Exception:  # noqa: BLE001 - a full disk may refuse even this; the data is safe
+            pass
+
+
+def _display_server() -> str:
+    if os.environ.get("WAYLAND_DISPLAY"):
+        return "wayland"
+    return "x11" if os.environ.get("DISPLAY") else "unknown"
+
+
+def _username() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""

@@ -1,0 +1,105 @@
+"""What segmentation knows besides input: frames, screen changes, marks, active windows.
+
+Each kind is kept sorted by time, whatever order it arrives in.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
+
+from capture.events import Marker, WindowChange
+from capture.segment.steps import FrameId, Window
+
+
+class Timeline:
+    def __init__(self) -> None:
+        self._frame_t: list[int] = []
+        self._frame_id: list[FrameId] = []
+        self._frame_time: dict[FrameId, int] = {}
+        self._change_t: list[int] = []
+        self._change_f: list[float] = []
+        self._mark_t: list[int] = []
+        self._pause_t: list[int] = []  # pause and resume markers
+        self._window_t: list[int] = []
+        self._window: list[Window] = []
+
+    # -- feeding
+
+    def add_frames(self, frames: Iterable[tuple[FrameId, int]]) -> None:
+        for frame_id, t in frames:
+            i = bisect_right(self._frame_t, t)
+            self._frame_t.insert(i, t)
+            self._frame_id.insert(i, frame_id)
+            self._frame_time[frame_id] = t
+
+    def add_screen_changes(self, changes: Iterable[tuple[int, float]]) -> None:
+        for t, fraction in changes:
+            i = bisect_right(self._change_t, t)
+            self._change_t.insert(i, t)
+            self._change_f.insert(i, fraction)
+
+    def add_markers(self, markers: Iterable[Marker]) -> None:
+        for m in markers:
+            if m.kind == "mark":
+                self._mark_t.insert(bisect_right(self._mark_t, m.t_ns), m.t_ns)
+            elif m.kind in ("pause", "resume"):
+                self._pause_t.insert(bisect_right(self._pause_t, m.t_ns), m.t_ns)
+
+    def add_windows(self, windows: Iterable[WindowChange]) -> None:
+        for w in windows:
+            i = bisect_right(self._window_t, w.t_ns)
+            self._window_t.insert(i, w.t_ns)
+            self._window.insert(i, Window(w.title, w.app))
+
+    # -- questions
+
+    def frame_before(self, t: int) -> FrameId | None:
+        """The last frame grabbed strictly before ``t``."""
+        i = bisect_left(self._frame_t, t)
+        return self._frame_id[i - 1] if i else None
+
+    def frame_at_or_before(self, t: int) -> FrameId | None:
+        i = bisect_right(self._frame_t, t)
+        return self._frame_id[i - 1] if i else None
+
+    def last_frame(self) -> FrameId | None:
+        return self._frame_id[-1] if self._frame_id else None
+
+    def frame_time(self, frame_id: FrameId | None) -> int | None:
+        return None if frame_id is None else self._frame_time.get(frame_id)
+
+    def changes(self, after: int, upto: int) -> Iterable[tuple[int, float]]:
+        """Screen changes with ``after < t <= upto``, oldest first."""
+        lo = bisect_right(self._change_t, after)
+        hi = bisect_right(self._change_t, upto)
+        return zip(self._change_t[lo:hi], self._change_f[lo:hi], strict=True)
+
+    def max_change(self, after: int, upto: int) -> float:
+        lo = bisect_right(self._change_t, after)
+        hi = bisect_right(self._change_t, upto)
+        return max(self._change_f[lo:hi], default=0.0)
+
+    def last_change_before(self, after: int, before: int | None, at_least: float) -> int | None:
+        """The latest change of at least ``at_least`` with ``after < t < before``."""
+        lo = bisect_right(self._change_t, after)
+        hi = len(self._change_t) if before is None else bisect_left(self._change_t, before)
+        for i in range(hi - 1, lo - 1, -1):
+            if self._change_f[i] >= at_least:
+                return self._change_t[i]
+        return None
+
+    def marked(self, after: int | None, upto: int) -> bool:
+        """A mark with ``after < t <= upto`` (``after=None``: any mark up to ``upto``)."""
+        lo = 0 if after is None else bisect_right(self._mark_t, after)
+        return bisect_right(self._mark_t, upto) > lo
+
+    def paused(self, after: int, before: int | None) -> bool:
+        """A pause or resume marker with ``after < t < before``."""
+        lo = bisect_right(self._pause_t, after)
+        hi = len(self._pause_t) if before is None else bisect_left(self._pause_t, before)
+        return hi > lo
+
+    def window_at(self, t: int) -> Window | None:
+        i = bisect_right(self._window_t, t)
+        return self._window[i - 1] if i else None

@@ -1,0 +1,137 @@
+"""Reading sessions back: listing, resolving ids, summaries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from capture.blobs import BlobStore, DatabaseBlobStore, DirectoryBlobStore
+from capture.errors import SessionNotFoundError
+from capture.store.database import Database
+from capture.store.models import (
+    EventRow,
+    FrameRow,
+    MarkerRow,
+    ScreenChangeRow,
+    SessionRow,
+    WindowRow,
+)
+
+
+def frames_dir(db_path: Path) -> Path:
+    """Where a SQLite store keeps its frames: ``x.db`` -> ``x.frames/`` beside it."""
+    return db_path.with_suffix(".frames")
+
+
+def blob_store_for(db: Database) -> BlobStore:
+    path = db.sqlite_path
+    return DirectoryBlobStore(frames_dir(path)) if path is not None else DatabaseBlobStore()
+
+
+def resolve_session(db: Database, ref: str) -> str:
+    """A full session id from an id or a unique prefix of one."""
+    ref = ref.strip().lower()
+    if not ref:
+        raise SessionNotFoundError("no session given")
+    with db.session() as s:
+        if s.get(SessionRow, ref) is not None:
+            return ref
+        matches = list(
+            s.scalars(select(SessionRow.id).where(SessionRow.id.startswith(ref, autoescape=True)).limit(2))
+        )
+    if not matches:
+        raise SessionNotFoundError(f"no session {ref}")
+    if len(matches) > 1:
+        raise SessionNotFoundError(f"session prefix {ref} is ambiguous; give more characters")
+    return matches[0]
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    id: str
+    task: str
+    status: str
+    created_at: str
+    duration_s: float
+    events: int
+    frames: int
+    screen_changes: int
+    markers: int
+    windows: int
+    screen: dict[str, Any]
+    scale: float
+    double_click_ms: int
+    double_click_px: int
+    fps: float
+    platform: str
+    app_version: str
+    stop_reason: str
+    frame_bytes: int | None
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _count(s: Any, model: Any, session_id: str) -> int:
+    return int(s.scalar(select(func.count()).select_from(model).where(model.session_id == session_id)))
+
+
+def list_sessions(db: Database) -> list[SessionSummary]:
+    with db.session() as s:
+        ids = list(s.scalars(select(SessionRow.id).order_by(SessionRow.created_at)))
+    return [summarize(db, sid, with_sizes=False) for sid in ids]
+
+
+def summarize(db: Database, session_id: str, with_sizes: bool = True) -> SessionSummary:
+    with db.session() as s:
+        row = s.get(SessionRow, session_id)
+        if row is None:
+            raise SessionNotFoundError(f"no session {session_id}")
+        frame_bytes: int | None = None
+        if with_sizes:
+            frame_bytes = _frame_bytes(db, s, session_id)
+        return SessionSummary(
+            id=row.id,
+            task=row.task,
+            status=row.status,
+            created_at=row.created_at.isoformat(),
+            duration_s=round(row.duration_ns / 1e9, 3),
+            events=_count(s, EventRow, session_id),
+            frames=_count(s, FrameRow, session_id),
+            screen_changes=_count(s, ScreenChangeRow, session_id),
+            markers=_count(s, MarkerRow, session_id),
+            windows=_count(s, WindowRow, session_id),
+            screen=row.screen,
+            scale=row.scale,
+            double_click_ms=row.double_click_ms,
+            double_click_px=row.double_click_px,
+            fps=row.fps,
+            platform=row.platform,
+            app_version=row.app_version,
+            stop_reason=row.stop_reason,
+            frame_bytes=frame_bytes,
+        )
+
+
+def _frame_bytes(db: Database, s: Any, session_id: str) -> int:
+    """Bytes of the distinct frame blobs this session references (keyframes they need included)."""
+    from capture.framecodec import blob_info
+
+    blobs = blob_store_for(db)
+    digests = set(s.scalars(select(FrameRow.blob).where(FrameRow.session_id == session_id)))
+    total, seen = 0, set()
+    todo = list(digests)
+    while todo:
+        digest = todo.pop()
+        if digest in seen:
+            continue
+        seen.add(digest)
+        data = blobs.get(digest, s)
+        total += len(data)
+        base = blob_info(data).base
+        if base:
+            todo.append(base)
+    return total

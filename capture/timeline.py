@@ -1,0 +1,123 @@
+"""A session's recorded timeline read back as domain objects (events, frames, markers...)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from capture.events import EventKind, Marker, RawEvent, WindowChange
+from capture.store.database import Database
+from capture.store.models import (
+    EventRow,
+    FrameRow,
+    MarkerRow,
+    ScreenChangeRow,
+    SessionRow,
+    WindowRow,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFrame:
+    id: int
+    t_ns: int
+    blob: str
+    left: int
+    top: int
+    width: int
+    height: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoredEvent:
+    """A raw event as stored, with the before-frame the recorder attached to it."""
+
+    event: RawEvent
+    frame_id: int | None
+    frame_age_ns: int | None
+
+
+@dataclass(frozen=True)
+class Timeline:
+    session_id: str
+    double_click_ms: int
+    double_click_px: int
+    events: list[StoredEvent]
+    frames: list[StoredFrame]
+    screen_changes: list[tuple[int, float]]
+    markers: list[Marker]
+    windows: list[WindowChange]
+
+    @property
+    def raw_events(self) -> list[RawEvent]:
+        return [e.event for e in self.events]
+
+
+def _event(row: EventRow) -> RawEvent:
+    return RawEvent(
+        t_ns=row.t_ns,
+        kind=EventKind(row.kind),
+        x=row.x,
+        y=row.y,
+        button=row.button,
+        dx=row.dx,
+        dy=row.dy,
+        key=row.key,
+        char=row.char,
+        modifiers=frozenset(m for m in row.modifiers.split("+") if m),
+        synthetic=row.synthetic,
+        seq=row.seq,
+    )
+
+
+def load_timeline(db: Database, session_id: str) -> Timeline:
+    with db.session() as s:
+        session = s.get(SessionRow, session_id)
+        if session is None:
+            from capture.errors import SessionNotFoundError
+
+            raise SessionNotFoundError(f"no session {session_id}")
+        events = [
+            StoredEvent(_event(r), r.frame_id, r.frame_age_ns)
+            for r in s.scalars(
+                select(EventRow).where(EventRow.session_id == session_id).order_by(EventRow.seq)
+            )
+        ]
+        frames = [
+            StoredFrame(r.id, r.t_ns, r.blob, r.left, r.top, r.width, r.height, r.reason)
+            for r in s.scalars(
+                select(FrameRow).where(FrameRow.session_id == session_id).order_by(FrameRow.t_ns, FrameRow.id)
+            )
+        ]
+        changes = [
+            (t, c)
+            for t, c in s.execute(
+                select(ScreenChangeRow.t_ns, ScreenChangeRow.changed)
+                .where(ScreenChangeRow.session_id == session_id)
+                .order_by(ScreenChangeRow.t_ns)
+            )
+        ]
+        markers = [
+            Marker(r.t_ns, r.kind, r.label)
+            for r in s.scalars(
+                select(MarkerRow).where(MarkerRow.session_id == session_id).order_by(MarkerRow.t_ns)
+            )
+        ]
+        windows = [
+            WindowChange(r.t_ns, r.title, r.app, r.window_id)
+            for r in s.scalars(
+                select(WindowRow).where(WindowRow.session_id == session_id).order_by(WindowRow.t_ns)
+            )
+        ]
+        return Timeline(
+            session_id,
+            session.double_click_ms,
+            session.double_click_px,
+            events,
+            frames,
+            changes,
+            markers,
+            windows,
+        )

@@ -1,0 +1,228 @@
+"""The writer thread: drains the recording queue and commits it in batched transactions.
+
+Capture threads only put items on the queue. Every ``commit_interval`` the
+writer takes everything queued, writes the frames those items need (blobs
+first, then rows), inserts the rows with executemany, refreshes the session's
+duration and lease, and commits once. A crash loses at most one interval.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import insert, update
+from sqlalchemy.orm import Session
+
+from capture.blobs import BlobStore
+from capture.errors import DemotraceError, DiskFullError, StoreError
+from capture.events import Marker, RawEvent, WindowChange
+from capture.framestore import FrameWriter
+from capture.grabber import Frame, ScreenChange
+from capture.store.database import Database, is_disk_full
+from capture.store.models import (
+    EventRow,
+    FrameRow,
+    MarkerRow,
+    ScreenChangeRow,
+    SessionRow,
+    WindowRow,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ObservedEvent:
+    """A raw event and the frame that was on screen at the last grab before it."""
+
+    event: RawEvent
+    frame: Frame | None = None
+    grab_ns: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """Persist ``frame`` as an observation of its own (session start, session end)."""
+
+    frame: Frame
+    reason: str
+
+
+Item = ObservedEvent | ScreenChange | Marker | WindowChange | Snapshot
+
+
+class StoreWriter:
+    def __init__(
+        self,
+        db: Database,
+        blobs: BlobStore,
+        session_id: str,
+        lease_owner: str,
+        on_error: Callable[[DemotraceError], None],
+        first_seq: int = 0,
+        commit_interval: float = 0.2,
+    ) -> None:
+        self._db = db
+        self._frames = FrameWriter(blobs)
+        self._session_id = session_id
+        self._lease_owner = lease_owner
+        self._on_error = on_error
+        self._interval = commit_interval
+        self._queue: queue.SimpleQueue[Item] = queue.SimpleQueue()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="demotrace-writer", daemon=True)
+        self._frame_ids: dict[int, int] = {}  # Frame.number -> frames.id
+        self._seq = first_seq
+        self._last_t = 0
+        self.error: DemotraceError | None = None
+        self.committed_events = 0
+
+    def put(self, item: Item) -> None:
+        self._queue.put(item)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Write everything still queued, then return."""
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _run(self) -> None:
+        while self.error is None:
+            stopping = self._stop.wait(self._interval)
+            batch = self._drain()
+            try:
+                self._commit(batch)
+            except Exception as exc:  # noqa: BLE001 - every failure ends the recording cleanly
+                self.error = self._explain(exc)
+                self._on_error(self.error)
+                return
+            if stopping and self._queue.empty():
+                return
+
+    def _drain(self) -> list[Item]:
+        batch: list[Item] = []
+        while True:
+            try:
+                batch.append(self._queue.get_nowait())
+            except queue.Empty:
+                return batch
+
+    def _explain(self, exc: BaseException) -> DemotraceError:
+        if is_disk_full(exc):
+            return DiskFullError(
+                f"disk full: recording stopped; the {self.committed_events} events committed "
+                "before stay readable"
+            )
+        if isinstance(exc, DemotraceError):
+            return exc
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        return StoreError(f"cannot write to the store: {reason[0] if reason else type(exc).__name__}")
+
+    def _frame_id(self, s: Session, frame: Frame, reason: str) -> int:
+        known = self._frame_ids.get(frame.number)
+        if known is not None:
+            return known
+        digest = self._frames.put(frame.pixels, frame.width, frame.height, s)
+        row = FrameRow(
+            session_id=self._session_id,
+            t_ns=frame.t_ns,
+            blob=digest,
+            left=frame.left,
+            top=frame.top,
+            width=frame.width,
+            height=frame.height,
+            reason=reason,
+        )
+        s.add(row)
+        s.flush()
+        self._frame_ids[frame.number] = row.id
+        return row.id
+
+    def _commit(self, batch: list[Item]) -> None:
+        events: list[dict[str, Any]] = []
+        changes: list[dict[str, Any]] = []
+        markers: list[dict[str, Any]] = []
+        windows: list[dict[str, Any]] = []
+        sid = self._session_id
+        pending = dict(self._frame_ids)
+        with self._db.session() as s:
+            try:
+                for item in sorted(batch, key=_time_of):
+                    if isinstance(item, ObservedEvent):
+                        events.append(self._event_row(s, item))
+                    elif isinstance(item, ScreenChange):
+                        changes.append({"session_id": sid, "t_ns": item.t_ns, "changed": item.changed})
+                    elif isinstance(item, Marker):
+                        markers.append(
+                            {"session_id": sid, "t_ns": item.t_ns, "kind": item.kind, "label": item.label}
+                        )
+                    elif isinstance(item, WindowChange):
+                        windows.append(
+                            {
+                                "session_id": sid, "t_ns": item.t_ns, "title": item.title,
+                                "app": item.app, "window_id": item.window_id,
+                            }
+                        )
+                    else:
+                        self._frame_id(s, item.frame, item.reason)
+                    self._last_t = max(self._last_t, _time_of(item))
+                for model, rows in (
+                    (EventRow, events),
+                    (ScreenChangeRow, changes),
+                    (MarkerRow, markers),
+                    (WindowRow, windows),
+                ):
+                    if rows:
+                        s.execute(insert(model), rows)
+                s.execute(
+                    update(SessionRow)
+                    .where(SessionRow.id == sid)
+                    .values(duration_ns=self._last_t, lease_heartbeat=datetime.now(UTC))
+                )
+                s.commit()
+            except BaseException:
+                s.rollback()
+                self._frame_ids = pending  # rows of frames that never committed
+                self._seq -= len(events)
+                raise
+        self.committed_events += len(events)
+
+    def _event_row(self, s: Session, item: ObservedEvent) -> dict[str, Any]:
+        ev = item.event
+        frame_id = age = None
+        if item.frame is not None and item.grab_ns is not None:
+            frame_id = self._frame_id(s, item.frame, "before")
+            age = ev.t_ns - item.grab_ns
+        row = {
+            "session_id": self._session_id,
+            "seq": self._seq,
+            "t_ns": ev.t_ns,
+            "kind": str(ev.kind),
+            "x": ev.x,
+            "y": ev.y,
+            "button": ev.button,
+            "dx": ev.dx,
+            "dy": ev.dy,
+            "key": ev.key,
+            "char": ev.char,
+            "modifiers": "+".join(sorted(ev.modifiers)),
+            "synthetic": ev.synthetic,
+            "frame_id": frame_id,
+            "frame_age_ns": age,
+        }
+        self._seq += 1
+        return row
+
+
+def _time_of(item: Item) -> int:
+    if isinstance(item, ObservedEvent):
+        return item.event.t_ns
+    if isinstance(item, Snapshot):
+        return item.frame.t_ns
+    return item.t_ns

@@ -1,0 +1,60 @@
+"""The composition root: the one place that builds stores, recorders and the app's parts."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from capture.clock import SessionClock
+from capture.errors import DemotraceError
+from capture.events import RawEvent, WindowChange
+from capture.grabber import MssScreen
+from capture.listener import InjectionLog, InputListener
+from capture.recorder import Recorder, RecorderParts
+from capture.screen import read_screen
+from capture.sessions import blob_store_for
+from capture.store.database import Database, open_database, sqlite_url
+from capture.window import WindowWatcher, X11ActiveWindow
+
+
+def default_db_url(env: Mapping[str, str]) -> str:
+    """``$DEMOTRACE_DB``, else ``demotrace.db`` in the user's data directory."""
+    if env.get("DEMOTRACE_DB"):
+        return env["DEMOTRACE_DB"]
+    from platformdirs import user_data_path
+
+    return sqlite_url(Path(user_data_path("demotrace")) / "demotrace.db")
+
+
+def open_store(url: str | None, env: Mapping[str, str] | None = None) -> Database:
+    env = os.environ if env is None else env
+    return open_database(url or default_db_url(env))
+
+
+def x11_parts(display_name: str) -> RecorderParts:
+    def listener(
+        clock: SessionClock, sink: Callable[[RawEvent], None], injections: InjectionLog
+    ) -> InputListener:
+        return InputListener(clock, sink, injections)
+
+    def watcher(clock: SessionClock, sink: Callable[[WindowChange], None]) -> WindowWatcher:
+        return WindowWatcher(lambda: X11ActiveWindow(display_name), clock, sink)
+
+    return RecorderParts(
+        screen_source=lambda: MssScreen(display_name),
+        screen_info=lambda: read_screen(display_name),
+        listener=listener,
+        window_watcher=watcher,
+    )
+
+
+def build_recorder(
+    db: Database,
+    display_name: str,
+    fps: float,
+    on_error: Callable[[DemotraceError], None] | None = None,
+) -> Recorder:
+    if fps <= 0 or fps > 60:
+        raise DemotraceError(f"--fps must be between 0 and 60, not {fps:g}")
+    return Recorder(db, blob_store_for(db), x11_parts(display_name), fps=fps, on_error=on_error)
