@@ -25,8 +25,20 @@ CLICK_TYPES = {1: "click", 2: "double_click", 3: "triple_click"}
 class Press(Span):
     """Clicks of one button at one place, or a press still held."""
 
-    __slots__ = ("button", "modifiers", "x", "y", "count", "held", "press_t", "press", "points",
-                 "excursion2", "chain_end", "extra")
+    __slots__ = (
+        "button",
+        "chain_end",
+        "count",
+        "excursion2",
+        "extra",
+        "held",
+        "modifiers",
+        "points",
+        "press",
+        "press_t",
+        "x",
+        "y",
+    )
 
     def __init__(self, e: RawEvent, modifiers: tuple[str, ...]) -> None:
         super().__init__(e)
@@ -47,7 +59,7 @@ class Press(Span):
 
 
 class Wheel(Span):
-    __slots__ = ("x", "y", "dx", "dy")
+    __slots__ = ("dx", "dy", "x", "y")
 
     def __init__(self, e: RawEvent) -> None:
         super().__init__(e)
@@ -62,7 +74,7 @@ def _opposite(a: int, b: int) -> bool:
 class Rest:
     """The pointer and keyboard since the last raw event: a possible hover or wait."""
 
-    __slots__ = ("t", "seq", "hover", "x", "y")
+    __slots__ = ("hover", "seq", "t", "x", "y")
 
     def __init__(self, e: RawEvent, hover: bool, x: int | None, y: int | None) -> None:
         self.t, self.seq, self.hover, self.x, self.y = e.t_ns, e.seq, hover, x, y
@@ -272,8 +284,7 @@ class Gestures:
         path = simplify_path(p.points, self.rules.drag_simplify_px)
         action = Action.make("drag", path=path, button=p.button, modifiers=p.modifiers)
         self._emit(
-            Draft(action, press.first_t, t_end, press.first_seq, last_seq, press.order,
-                  p.synthetic)
+            Draft(action, press.first_t, t_end, press.first_seq, last_seq, press.order, p.synthetic)
         )
 
     def _click_draft(self, p: Press, end_t: int, end_seq: int) -> Draft:
@@ -351,8 +362,10 @@ class Gestures:
         if tl.paused(r.t, t_b):
             return
         rules = self.rules
-        if r.hover and (t_b is None or t_b - r.t >= self._hover_ns) and not self._clicked_there(
-            r, e_b
+        if (
+            r.hover
+            and (t_b is None or t_b - r.t >= self._hover_ns)
+            and not self._clicked_there(r, e_b)
         ):
             calm = tl.max_change(r.t - rules.settle_ms * MS, r.t) < rules.hover_min_change
             changed = tl.last_change_before(r.t, t_b, rules.hover_min_change) is not None

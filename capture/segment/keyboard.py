@@ -11,7 +11,9 @@ from capture.segment.steps import Action
 from capture.segment.timeline import Timeline
 
 # Keys whose keysym has a character that is not typed text.
-NOT_TYPED = frozenset({"Return", "KP_Enter", "Tab", "ISO_Left_Tab", "BackSpace", "Escape", "Delete"})
+NOT_TYPED = frozenset(
+    {"Return", "KP_Enter", "Tab", "ISO_Left_Tab", "BackSpace", "Escape", "Delete"}
+)
 STRONG = frozenset({"ctrl", "alt", "super"})
 
 

@@ -94,10 +94,7 @@ class Observer:
             before = self._prev.after_frame
         else:
             before = tl.frame_before(draft.t_start)
-        if draft.gap_end is None:
-            after = tl.last_frame()
-        else:
-            after = tl.frame_before(draft.gap_end)
+        after = tl.last_frame() if draft.gap_end is None else tl.frame_before(draft.gap_end)
         return Step(
             index=self._index,
             action=draft.action,

@@ -84,9 +84,9 @@ class SegmentationRules:
     synthetic_tag: str | None = "injected_fault"
 
     @classmethod
-    def for_session(cls, double_click_ms: int, double_click_px: int, **overrides: object) -> (
-        SegmentationRules
-    ):
+    def for_session(
+        cls, double_click_ms: int, double_click_px: int, **overrides: object
+    ) -> SegmentationRules:
         """Rules with the OS double-click settings the session stored."""
         return cls(
             double_click_ms=double_click_ms,
