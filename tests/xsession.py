@@ -123,15 +123,19 @@ def start_form(x: XServer, log: Path, geometry: str = "0,0,1000,800") -> FormApp
         text=True,
     )
     widgets: dict[str, list[int]] = {}
-    deadline = time.monotonic() + 30
-    while True:
-        line = _read_line(proc, max(0.1, deadline - time.monotonic())).strip()
-        if not line and proc.poll() is not None:
-            raise RuntimeError(f"form app died: {proc.stderr.read() if proc.stderr else ''}")
-        if line.startswith("{"):
-            widgets = json.loads(line)["widgets"]
-        elif line == "ready":
-            return FormApp(proc, widgets, log)
+    deadline = time.monotonic() + 60
+    try:
+        while True:
+            line = _read_line(proc, max(0.1, deadline - time.monotonic())).strip()
+            if not line and proc.poll() is not None:
+                raise RuntimeError("form app exited before it was ready")
+            if line.startswith("{"):
+                widgets = json.loads(line)["widgets"]
+            elif line == "ready":
+                return FormApp(proc, widgets, log)
+    except BaseException:
+        stop_process(proc)
+        raise
 
 
 @dataclass
@@ -182,5 +186,6 @@ def start_recorder(x: XServer, db_url: str, *args: str) -> RecorderProcess:
     if not line.startswith("recording session "):
         proc.kill()
         _, err = proc.communicate()
+        proc.wait()
         raise RuntimeError(f"recorder did not start: {line!r} {err}")
     return RecorderProcess(proc, line.split()[-1], time.time_ns())
