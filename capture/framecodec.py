@@ -53,7 +53,9 @@ def changed_rows(
     ma, mb = memoryview(a), memoryview(b)
     height = len(ma) // stride
     y0 = 0
-    while y0 < height and ma[y0 * stride : (y0 + 1) * stride] == mb[y0 * stride : (y0 + 1) * stride]:
+    while (
+        y0 < height and ma[y0 * stride : (y0 + 1) * stride] == mb[y0 * stride : (y0 + 1) * stride]
+    ):
         y0 += 1
     if y0 == height:
         return None
@@ -132,10 +134,13 @@ def decode(blob: bytes, load_base: Callable[[str], bytes]) -> np.ndarray:
     """Pixels as an (height, width, 4) uint8 BGRA array."""
     info = blob_info(blob)
     stride = info.width * BYTES_PER_PIXEL
-    payload = zstandard.ZstdDecompressor().decompress(
-        blob[_HEADER.size :],
-        max_output_size=info.height * stride,
-    )
+    try:
+        payload = zstandard.ZstdDecompressor().decompress(
+            blob[_HEADER.size :],
+            max_output_size=info.height * stride,
+        )
+    except zstandard.ZstdError as exc:
+        raise FrameDecodeError(f"corrupt frame blob: {exc}") from None
     if info.kind == KEYFRAME:
         if len(payload) != info.height * stride:
             raise FrameDecodeError("frame blob has the wrong pixel count")

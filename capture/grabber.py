@@ -12,7 +12,7 @@ import threading
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -53,7 +53,7 @@ class MssScreen:
     def __init__(self, display_name: str) -> None:
         import mss
 
-        kwargs = {"display": display_name} if display_name else {}
+        kwargs: dict[str, Any] = {"display": display_name} if display_name else {}
         self._mss = mss.MSS(**kwargs)
         self._area = dict(self._mss.monitors[0])
 
@@ -174,7 +174,7 @@ class ScreenGrabber:
                 continue
             try:
                 self.grab_once()
-            except Exception as exc:  # noqa: BLE001 - reported to the recorder, which stops
+            except Exception as exc:
                 if self._on_error is not None:
                     self._on_error(exc)
                 return

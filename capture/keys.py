@@ -22,7 +22,9 @@ MODIFIER_KEYSYMS = {
 }
 
 # Non-printable keys whose keysym has a character we do not want as typed text.
-NOT_TYPED = frozenset({"Return", "KP_Enter", "Tab", "ISO_Left_Tab", "BackSpace", "Escape", "Delete"})
+NOT_TYPED = frozenset(
+    {"Return", "KP_Enter", "Tab", "ISO_Left_Tab", "BackSpace", "Escape", "Delete"}
+)
 
 
 def key_name(keysym_name: str) -> str:
@@ -35,14 +37,28 @@ def is_modifier(name: str) -> bool:
 
 
 # Keysyms with several names: the one xdotool users write.
-PREFERRED = {0xFF55: "Page_Up", 0xFF56: "Page_Down", 0xFF7E: "Mode_switch", 0xFE03: "ISO_Level3_Shift"}
+PREFERRED = {
+    0xFF55: "Page_Up",
+    0xFF56: "Page_Down",
+    0xFF7E: "Mode_switch",
+    0xFE03: "ISO_Level3_Shift",
+}
 
 
 @cache
 def _keysym_names() -> dict[int, str]:
     from Xlib import XK
 
-    for group in ("xkb", "latin2", "latin3", "latin4", "greek", "cyrillic"):
+    for group in (
+        "xkb",
+        "latin2",
+        "latin3",
+        "latin4",
+        "greek",
+        "cyrillic",
+        "currency",
+        "publishing",
+    ):
         XK.load_keysym_group(group)
     names: dict[int, str] = {}
     for attr, value in vars(XK).items():

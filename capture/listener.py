@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -104,12 +105,12 @@ class InputListener:
         self._keyboard.wait()
 
     def stop(self) -> None:
-        for listener in (self._mouse, self._keyboard):
-            if listener is not None:
-                listener.stop()
-        for listener in (self._mouse, self._keyboard):
-            if listener is not None and listener.is_alive():
-                listener.join(timeout=2)
+        listeners = [x for x in (self._mouse, self._keyboard) if x is not None]
+        for listener in listeners:
+            listener.stop()
+            _end_record_context(listener)
+        for listener in listeners:
+            listener.join(timeout=2)
 
     def _synthetic(self, injected: bool) -> bool:
         return bool(injected) or self._injections.active
@@ -118,8 +119,12 @@ class InputListener:
         t = self._clock.now()
         self._sink(
             RawEvent(
-                t, EventKind.MOVE, x=int(x), y=int(y),
-                modifiers=self._mods.current, synthetic=self._synthetic(injected),
+                t,
+                EventKind.MOVE,
+                x=int(x),
+                y=int(y),
+                modifiers=self._mods.current,
+                synthetic=self._synthetic(injected),
             )
         )
 
@@ -143,8 +148,14 @@ class InputListener:
         # pynput: dy > 0 is wheel up. The action vocabulary: dy > 0 scrolls down.
         self._sink(
             RawEvent(
-                t, EventKind.SCROLL, x=int(x), y=int(y), dx=int(dx), dy=-int(dy),
-                modifiers=self._mods.current, synthetic=self._synthetic(injected),
+                t,
+                EventKind.SCROLL,
+                x=int(x),
+                y=int(y),
+                dx=int(dx),
+                dy=-int(dy),
+                modifiers=self._mods.current,
+                synthetic=self._synthetic(injected),
             )
         )
 
@@ -171,3 +182,19 @@ class InputListener:
 
     def _on_release(self, key: Any, injected: bool = False) -> None:
         self._on_key(key, False, injected)
+
+
+def _end_record_context(listener: Any) -> None:
+    """Make a stopped X11 listener's thread return now, not at the next input event.
+
+    pynput disables the RECORD context on the data connection, which its own
+    thread is blocked reading, so the request waits there until some input
+    arrives. The RECORD spec wants it on the control connection; send it there.
+    """
+    control = getattr(listener, "_display_stop", None)
+    context = getattr(listener, "_context", None)
+    if control is None or context is None:
+        return
+    with contextlib.suppress(Exception):  # the thread may have closed it already
+        control.record_disable_context(context)
+        control.flush()

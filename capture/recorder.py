@@ -112,7 +112,7 @@ class Recorder:
         with self._lock:
             if self._state is not State.IDLE:
                 raise RuntimeError("a recorder records one session once")
-            owner = f"{socket.gethostname()}:{os.getpid()}"
+            owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
             continuing = session_id is not None
             if session_id is None:
                 screen = self._parts.screen_info()
@@ -301,7 +301,7 @@ class Recorder:
                     )
                 )
                 s.commit()
-        except Exception:  # noqa: BLE001 - a full disk may refuse even this; the data is safe
+        except Exception:
             pass
 
 

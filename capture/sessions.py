@@ -40,7 +40,9 @@ def resolve_session(db: Database, ref: str) -> str:
         if s.get(SessionRow, ref) is not None:
             return ref
         matches = list(
-            s.scalars(select(SessionRow.id).where(SessionRow.id.startswith(ref, autoescape=True)).limit(2))
+            s.scalars(
+                select(SessionRow.id).where(SessionRow.id.startswith(ref, autoescape=True)).limit(2)
+            )
         )
     if not matches:
         raise SessionNotFoundError(f"no session {ref}")
@@ -76,7 +78,9 @@ class SessionSummary:
 
 
 def _count(s: Any, model: Any, session_id: str) -> int:
-    return int(s.scalar(select(func.count()).select_from(model).where(model.session_id == session_id)))
+    return int(
+        s.scalar(select(func.count()).select_from(model).where(model.session_id == session_id))
+    )
 
 
 def list_sessions(db: Database) -> list[SessionSummary]:

@@ -88,7 +88,9 @@ def load_timeline(db: Database, session_id: str) -> Timeline:
         frames = [
             StoredFrame(r.id, r.t_ns, r.blob, r.left, r.top, r.width, r.height, r.reason)
             for r in s.scalars(
-                select(FrameRow).where(FrameRow.session_id == session_id).order_by(FrameRow.t_ns, FrameRow.id)
+                select(FrameRow)
+                .where(FrameRow.session_id == session_id)
+                .order_by(FrameRow.t_ns, FrameRow.id)
             )
         ]
         changes = [

@@ -98,7 +98,7 @@ class StoreWriter:
             batch = self._drain()
             try:
                 self._commit(batch)
-            except Exception as exc:  # noqa: BLE001 - every failure ends the recording cleanly
+            except Exception as exc:
                 self.error = self._explain(exc)
                 self._on_error(self.error)
                 return
@@ -122,7 +122,9 @@ class StoreWriter:
         if isinstance(exc, DemotraceError):
             return exc
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-        return StoreError(f"cannot write to the store: {reason[0] if reason else type(exc).__name__}")
+        return StoreError(
+            f"cannot write to the store: {reason[0] if reason else type(exc).__name__}"
+        )
 
     def _frame_id(self, s: Session, frame: Frame, reason: str) -> int:
         known = self._frame_ids.get(frame.number)
@@ -157,16 +159,26 @@ class StoreWriter:
                     if isinstance(item, ObservedEvent):
                         events.append(self._event_row(s, item))
                     elif isinstance(item, ScreenChange):
-                        changes.append({"session_id": sid, "t_ns": item.t_ns, "changed": item.changed})
+                        changes.append(
+                            {"session_id": sid, "t_ns": item.t_ns, "changed": item.changed}
+                        )
                     elif isinstance(item, Marker):
                         markers.append(
-                            {"session_id": sid, "t_ns": item.t_ns, "kind": item.kind, "label": item.label}
+                            {
+                                "session_id": sid,
+                                "t_ns": item.t_ns,
+                                "kind": item.kind,
+                                "label": item.label,
+                            }
                         )
                     elif isinstance(item, WindowChange):
                         windows.append(
                             {
-                                "session_id": sid, "t_ns": item.t_ns, "title": item.title,
-                                "app": item.app, "window_id": item.window_id,
+                                "session_id": sid,
+                                "t_ns": item.t_ns,
+                                "title": item.title,
+                                "app": item.app,
+                                "window_id": item.window_id,
                             }
                         )
                     else:

@@ -106,8 +106,13 @@ def _sessions(args: argparse.Namespace) -> int:
     for s in sessions:
         rows.append(
             (
-                s.id[:12], s.created_at[:19].replace("T", " "), f"{s.duration_s:.1f}s",
-                str(s.events), str(s.frames), s.status, s.task,
+                s.id[:12],
+                s.created_at[:19].replace("T", " "),
+                f"{s.duration_s:.1f}s",
+                str(s.events),
+                str(s.frames),
+                s.status,
+                s.task,
             )
         )
     _table(rows)
@@ -162,7 +167,7 @@ def _size(n: int | None) -> str:
     return f"{n} B"
 
 
-def _table(rows: list[tuple[str, ...]]) -> None:
+def _table(rows: Sequence[Sequence[str]]) -> None:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from capture.store.database import Database, open_database, sqlite_url
+from tests.xsession import XServer
 
 
 @pytest.fixture
@@ -13,3 +16,22 @@ def db(tmp_path: Path) -> Iterator[Database]:
     database = open_database(sqlite_url(tmp_path / "store.db"))
     yield database
     database.close()
+
+
+@pytest.fixture(scope="session")
+def xserver() -> Iterator[XServer]:
+    """One real Xvfb for the whole run."""
+    server = XServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def qapp(xserver: XServer) -> Iterator[Any]:
+    """Every Qt test runs on the real X server (xcb), never on a fake platform."""
+    os.environ["DISPLAY"] = xserver.display
+    os.environ["QT_QPA_PLATFORM"] = "xcb"
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(["demotrace-tests"])
+    yield app

@@ -1,7 +1,8 @@
-"""Real X servers, real apps and real input for end-to-end tests: Xvfb, xdotool, the recorder CLI."""
+"""Real X servers, apps and input for end-to-end tests: Xvfb, xdotool, the recorder CLI."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import select
@@ -32,8 +33,15 @@ class XServer:
         read_fd, write_fd = os.pipe()
         self.proc = subprocess.Popen(
             [
-                "Xvfb", "-displayfd", str(write_fd), "-screen", "0", f"{width}x{height}x24",
-                "-nolisten", "tcp", "-noreset",
+                "Xvfb",
+                "-displayfd",
+                str(write_fd),
+                "-screen",
+                "0",
+                f"{width}x{height}x24",
+                "-nolisten",
+                "tcp",
+                "-noreset",
             ],
             pass_fds=(write_fd,),
             stdout=subprocess.DEVNULL,
@@ -158,7 +166,9 @@ class RecorderProcess:
         self.proc.communicate()
 
 
-def demotrace(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def demotrace(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "desktop.cli", *args],
         env=env if env is not None else {**os.environ, "PYTHONPATH": str(ROOT)},
@@ -179,10 +189,8 @@ def start_recorder(x: XServer, db_url: str, *args: str) -> RecorderProcess:
         text=True,
     )
     line = ""
-    try:
+    with contextlib.suppress(TimeoutError):
         line = _read_line(proc, 60).strip()
-    except TimeoutError:
-        pass
     if not line.startswith("recording session "):
         proc.kill()
         _, err = proc.communicate()

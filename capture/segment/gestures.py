@@ -147,10 +147,12 @@ class Gestures:
         self.keyboard.expire(now)
 
     def finish(self) -> None:
-        """The recording ended: resolve the last pause and close everything."""
-        if self._rest is not None:
-            self._resolve_rest(self._rest, None, None)
-            self._rest = None
+        """The recording ended: close everything.
+
+        The last pause is left alone: a hover or a wait is judged only once the
+        next input ends the pause, and after the last input nothing does.
+        """
+        self._rest = None
         self._close_all()
         if self.pointer is not None:  # still held: what happened so far
             p = self.pointer
@@ -353,8 +355,8 @@ class Gestures:
 
     # -- pauses: hovers that matter and waits
 
-    def _resolve_rest(self, r: Rest, t_b: int | None, e_b: RawEvent | None) -> None:
-        if t_b is not None and t_b - r.t < self._quiet_ns:
+    def _resolve_rest(self, r: Rest, t_b: int, e_b: RawEvent) -> None:
+        if t_b - r.t < self._quiet_ns:
             return
         if self.pointer is not None and self.pointer.held:
             return
@@ -364,7 +366,7 @@ class Gestures:
         rules = self.rules
         if (
             r.hover
-            and (t_b is None or t_b - r.t >= self._hover_ns)
+            and t_b - r.t >= self._hover_ns
             and not self._clicked_there(r, e_b)
         ):
             calm = tl.max_change(r.t - rules.settle_ms * MS, r.t) < rules.hover_min_change
@@ -374,7 +376,7 @@ class Gestures:
                 action = Action.make("move", x=r.x, y=r.y)
                 self._emit(Draft(action, r.t, r.t, r.seq, r.seq, (r.t, r.seq, 0)))
                 return
-        if t_b is None or t_b - r.t >= self._wait_ns:
+        if t_b - r.t >= self._wait_ns:
             last = tl.last_change_before(r.t, t_b, rules.wait_min_change)
             if last is not None and last - r.t >= self._wait_ns:
                 self._close_all()
@@ -382,9 +384,9 @@ class Gestures:
                 action = Action.make("wait", seconds=seconds)
                 self._emit(Draft(action, r.t, last, None, None, (r.t, r.seq, 1), gap_end=t_b))
 
-    def _clicked_there(self, r: Rest, e: RawEvent | None) -> bool:
+    def _clicked_there(self, r: Rest, e: RawEvent) -> bool:
         """The pause ends with a press where the pointer rested: the click says it all."""
-        if e is None or e.kind is not EventKind.PRESS or e.x is None or e.y is None:
+        if e.kind is not EventKind.PRESS or e.x is None or e.y is None:
             return False
         if r.x is None or r.y is None:
             return False

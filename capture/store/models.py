@@ -55,9 +55,7 @@ class SessionRow(Base):
     fps: Mapped[float] = mapped_column(Float)
     # Which recorder holds the session ("host:pid") and when it last said so.
     lease_owner: Mapped[str | None] = mapped_column(String(300), nullable=True)
-    lease_heartbeat: Mapped[datetime | None] = mapped_column(
-        DateTime(timezone=True), nullable=True
-    )
+    lease_heartbeat: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     stop_reason: Mapped[str] = mapped_column(Text, default="")
 
 

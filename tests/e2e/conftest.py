@@ -14,13 +14,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
-@pytest.fixture(scope="session")
-def xserver() -> Iterator[XServer]:
-    server = XServer()
-    yield server
-    server.close()
-
-
 @pytest.fixture
 def form(xserver: XServer, tmp_path: Path) -> Iterator[FormApp]:
     app = start_form(xserver, tmp_path / "form.jsonl")

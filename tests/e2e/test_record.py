@@ -22,14 +22,18 @@ def glide(x: XServer, to: tuple[int, int], steps: int = 8) -> None:
     start = x.xdotool("getmouselocation").split()
     sx, sy = (int(part.split(":")[1]) for part in start[:2])
     for i in range(1, steps + 1):
-        x.xdotool("mousemove", str(sx + (to[0] - sx) * i // steps), str(sy + (to[1] - sy) * i // steps))
+        x.xdotool(
+            "mousemove", str(sx + (to[0] - sx) * i // steps), str(sy + (to[1] - sy) * i // steps)
+        )
 
 
 def without_moves(events: list[StoredEvent]) -> list[StoredEvent]:
     return [e for e in events if e.event.kind is not EventKind.MOVE]
 
 
-def test_every_injected_event_is_stored_in_order(xserver: XServer, form: FormApp, tmp_path: Path) -> None:
+def test_every_injected_event_is_stored_in_order(
+    xserver: XServer, form: FormApp, tmp_path: Path
+) -> None:
     url = sqlite_url(tmp_path / "demo.db")
     rec = start_recorder(xserver, url, "--task", "fill the form")
     toggle = form.center("toggle")
@@ -78,24 +82,36 @@ def test_every_injected_event_is_stored_in_order(xserver: XServer, form: FormApp
     ]
     drag_end = (cx - 200 + 400, cy + (10 % 3) * 10)
     expected = [
-        ("press", *toggle, "left", 0, 0), ("release", *toggle, "left", 0, 0),
-        ("press", *toggle, "left", 0, 0), ("release", *toggle, "left", 0, 0),
-        ("press", *name, "left", 0, 0), ("release", *name, "left", 0, 0),
-        ("press", *name, "left", 0, 0), ("release", *name, "left", 0, 0),
-        ("press", *name, "left", 0, 0), ("release", *name, "left", 0, 0),
-        ("scroll", *lst, None, 0, 1), ("scroll", *lst, None, 0, 1), ("scroll", *lst, None, 0, -1),
-        ("scroll", table[0], table[1], None, 1, 0), ("scroll", table[0], table[1], None, -1, 0),
-        ("press", cx - 200, cy, "left", 0, 0), ("release", *drag_end, "left", 0, 0),
-        ("press", *drag_end, "right", 0, 0), ("release", *drag_end, "right", 0, 0),
+        ("press", *toggle, "left", 0, 0),
+        ("release", *toggle, "left", 0, 0),
+        ("press", *toggle, "left", 0, 0),
+        ("release", *toggle, "left", 0, 0),
+        ("press", *name, "left", 0, 0),
+        ("release", *name, "left", 0, 0),
+        ("press", *name, "left", 0, 0),
+        ("release", *name, "left", 0, 0),
+        ("press", *name, "left", 0, 0),
+        ("release", *name, "left", 0, 0),
+        ("scroll", *lst, None, 0, 1),
+        ("scroll", *lst, None, 0, 1),
+        ("scroll", *lst, None, 0, -1),
+        ("scroll", table[0], table[1], None, 1, 0),
+        ("scroll", table[0], table[1], None, -1, 0),
+        ("press", cx - 200, cy, "left", 0, 0),
+        ("release", *drag_end, "left", 0, 0),
+        ("press", *drag_end, "right", 0, 0),
+        ("release", *drag_end, "right", 0, 0),
     ]
     assert pointer == expected
 
     # The drag's path is in the moves between its press and release.
-    press_at = next(i for i, e in enumerate(timeline.events) if e.event.x == cx - 200 and e.event.kind is EventKind.PRESS)
+    press_at = next(
+        i
+        for i, e in enumerate(timeline.events)
+        if e.event.x == cx - 200 and e.event.kind is EventKind.PRESS
+    )
     moves = [
-        (e.event.x, e.event.y)
-        for e in timeline.events[press_at:]
-        if e.event.kind is EventKind.MOVE
+        (e.event.x, e.event.y) for e in timeline.events[press_at:] if e.event.kind is EventKind.MOVE
     ][:10]
     assert moves == [(cx - 200 + s * 40, cy + (s % 3) * 10) for s in range(1, 11)]
 
@@ -113,7 +129,9 @@ def test_every_injected_event_is_stored_in_order(xserver: XServer, form: FormApp
     assert hotkeys == [("a", ["ctrl"]), ("shift", ["ctrl"]), ("Left", ["ctrl", "shift"])]
 
     # Every action start carries the frame that was on screen just before it.
-    starts = [e for e in events if e.event.kind in (EventKind.PRESS, EventKind.SCROLL, EventKind.KEY_DOWN)]
+    starts = [
+        e for e in events if e.event.kind in (EventKind.PRESS, EventKind.SCROLL, EventKind.KEY_DOWN)
+    ]
     assert all(e.frame_id is not None for e in starts)
     assert all(e.frame_age_ns is not None and e.frame_age_ns > 0 for e in starts)
 

@@ -1,7 +1,8 @@
-"""Bursts, kills, full disks and user mistakes: nothing recorded is lost, every error is one line."""
+"""Bursts, kills, full disks and user mistakes: nothing is lost, every error is one line."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sqlite3
@@ -27,7 +28,9 @@ def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
     return lines[0]
 
 
-def test_burst_of_a_thousand_events_loses_none(xserver: XServer, form: FormApp, tmp_path: Path) -> None:
+def test_burst_of_a_thousand_events_loses_none(
+    xserver: XServer, form: FormApp, tmp_path: Path
+) -> None:
     url = sqlite_url(tmp_path / "burst.db")
     rec = start_recorder(xserver, url)
     x, y = form.center("notes")
@@ -58,7 +61,11 @@ def test_sigkill_keeps_all_but_the_last_half_second(xserver: XServer, tmp_path: 
     rec = start_recorder(xserver, url)
     # Keep the pointer moving, so there is always something to lose.
     mover = subprocess.Popen(
-        ["bash", "-c", "for i in $(seq 400); do xdotool mousemove $((100 + i % 300)) 300; sleep 0.01; done"],
+        [
+            "bash",
+            "-c",
+            "for i in $(seq 400); do xdotool mousemove $((100 + i % 300)) 300; sleep 0.01; done",
+        ],
         env=xserver.env,
     )
     time.sleep(2.0)
@@ -101,11 +108,8 @@ def test_full_disk_stops_recording_and_keeps_what_was_committed(
         # Each click changes the screen and asks for a new before-frame; fill the disk with them
         # and with whatever else fits.
         filler = mount / "filler"
-        with filler.open("wb") as fh:
-            try:
-                fh.write(b"\0" * (1600 * 1024))
-            except OSError:
-                pass
+        with filler.open("wb") as fh, contextlib.suppress(OSError):
+            fh.write(b"\0" * (1600 * 1024))
         deadline = time.monotonic() + 30
         while rec.proc.poll() is None and time.monotonic() < deadline:
             xserver.xdotool("click", "1", "key", "a", "mousemove_relative", "1", "0")
@@ -139,7 +143,11 @@ def test_second_recorder_on_a_live_session_is_refused(
     url, session_id = live_recorder
     result = subprocess.run(
         ["python", "-m", "desktop.cli", "record", "--db", url, "--session", session_id[:10]],
-        env=xserver.env, cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env=xserver.env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     line = one_line_error(result)
     assert f"session {session_id} is being recorded by" in line
@@ -166,7 +174,11 @@ def test_a_stopped_session_can_be_continued(xserver: XServer, tmp_path: Path) ->
 
 
 def test_no_display_is_one_clear_line(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "XDG_SESSION_TYPE")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "XDG_SESSION_TYPE")
+    }
     env["PYTHONPATH"] = str(ROOT)
     line = one_line_error(demotrace("record", "--db", sqlite_url(tmp_path / "x.db"), env=env))
     assert "no display" in line
@@ -201,11 +213,14 @@ def test_bad_database_is_one_clear_line(xserver: XServer, url: str, expected: st
     assert "secret" not in line
 
 
-def test_database_from_a_newer_schema_is_refused_untouched(xserver: XServer, tmp_path: Path) -> None:
+def test_database_from_a_newer_schema_is_refused_untouched(
+    xserver: XServer, tmp_path: Path
+) -> None:
     path = tmp_path / "newer.db"
     open_database(sqlite_url(path)).close()
     with sqlite3.connect(path) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '9999'")
+
     def dump() -> list[str]:
         with sqlite3.connect(path) as conn:
             return list(conn.iterdump())

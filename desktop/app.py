@@ -1,0 +1,38 @@
+"""Builds and runs the desktop app: the composition root for the GUI."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from capture.display import require_x_display
+from capture.errors import DemotraceError
+from capture.recorder import Recorder
+from capture.sessions import list_sessions
+from desktop.compose import build_recorder, open_store
+
+
+def run_app(db_url: str | None) -> int:
+    display = require_x_display(os.environ)
+    db = open_store(db_url)
+
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.main_window import MainWindow
+    from desktop.session_model import SessionTableModel
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("demotrace")
+
+    def make_recorder(on_error: object) -> Recorder:
+        return build_recorder(db, display, fps=10.0, on_error=on_error)  # type: ignore[arg-type]
+
+    window = MainWindow(SessionTableModel(lambda: list_sessions(db)), make_recorder, db.url)
+    window.show()
+    try:
+        return int(app.exec())
+    finally:
+        db.close()
+
+
+__all__ = ["DemotraceError", "run_app"]

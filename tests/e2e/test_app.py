@@ -1,0 +1,99 @@
+"""The desktop app on a real X server: record from the main window while xdotool acts."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from capture.events import EventKind
+from capture.recorder import State
+from capture.sessions import list_sessions
+from capture.store.database import Database, open_database, sqlite_url
+from capture.timeline import load_timeline
+from desktop.compose import build_recorder
+from desktop.main_window import MainWindow
+from desktop.session_model import SessionTableModel
+from tests.xsession import XServer
+
+
+@pytest.fixture
+def on_display(xserver: XServer, monkeypatch: pytest.MonkeyPatch) -> XServer:
+    """Point Qt (pytest-qt's QApplication) and the recorder at the test X server."""
+    monkeypatch.setenv("DISPLAY", xserver.display)
+    return xserver
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Database]:
+    db = open_database(sqlite_url(tmp_path / "app.db"))
+    yield db
+    db.close()
+
+
+def test_record_pause_mark_and_stop_from_the_window(
+    on_display: XServer, store: Database, qtbot: QtBot, tmp_path: Path
+) -> None:
+    assert os.environ["QT_QPA_PLATFORM"] == "xcb"
+    model = SessionTableModel(lambda: list_sessions(store))
+    window = MainWindow(
+        model, lambda on_error: build_recorder(store, on_display.display, 10, on_error), store.url
+    )
+    qtbot.addWidget(window)
+    window.move(1000, 100)
+    window.show()
+    qtbot.waitExposed(window)
+    assert model.rowCount() == 0
+    assert not window.stop_button.isEnabled()
+
+    window.task.setText("click twice")
+    window.record_button.click()
+    assert window.recorder is not None and window.recorder.state is State.RECORDING
+    assert not window.record_button.isEnabled() and window.stop_button.isEnabled()
+    on_display.xdotool("mousemove", "300", "300", "click", "1")
+    qtbot.wait(300)
+    window.pause_button.click()
+    assert window.pause_button.text() == "Resume"
+    on_display.xdotool("mousemove", "310", "310", "click", "1")  # not recorded
+    qtbot.wait(300)
+    window.pause_button.click()
+    window.mark_button.click()
+    on_display.xdotool("mousemove", "320", "320", "click", "1")
+    qtbot.wait(300)
+    session_id = window.recorder.session_id
+    window.stop_button.click()
+
+    assert window.recorder is None and window.record_button.isEnabled()
+    assert model.rowCount() == 1
+    assert model.session_at(0).id == session_id
+    assert model.data(model.index(0, 1)) == "click twice"
+    timeline = load_timeline(store, session_id)
+    presses = [(e.event.x, e.event.y) for e in timeline.events if e.event.kind is EventKind.PRESS]
+    assert presses == [(300, 300), (320, 320)]
+    assert [m.kind for m in timeline.markers] == ["pause", "resume", "mark"]
+
+
+def test_screenshot_of_the_main_window(
+    on_display: XServer, store: Database, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Checks the window really paints; with DEMOTRACE_SCREENSHOTS=DIR it saves the picture there."""
+    model = SessionTableModel(lambda: list_sessions(store))
+    window = MainWindow(
+        model, lambda on_error: build_recorder(store, on_display.display, 10, on_error), store.url
+    )
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.record_button.click()
+    time.sleep(0.3)
+    window.stop_button.click()
+    qtbot.wait(200)
+    image = window.grab().toImage()
+    assert image.width() >= 900 and image.height() >= 500
+    out = Path(os.environ.get("DEMOTRACE_SCREENSHOTS", tmp_path)) / "main-window.png"
+    assert window.grab().save(str(out))
+    assert out.stat().st_size > 10_000

@@ -1,0 +1,206 @@
+"""The recorder's logic with fake screens and listeners over a real SQLite store."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from capture.clock import SessionClock
+from capture.errors import DiskFullError, SessionBusyError
+from capture.events import EventKind, RawEvent, WindowChange
+from capture.listener import InjectionLog
+from capture.recorder import Recorder, RecorderParts, State
+from capture.screen import Monitor, Rect, ScreenInfo
+from capture.sessions import blob_store_for, summarize
+from capture.store.database import Database
+from capture.timeline import load_timeline
+
+
+class Screen:
+    def __init__(self) -> None:
+        self.pixels = bytes(16 * 8 * 4)
+        self.lock = threading.Lock()
+
+    def show(self, value: int) -> None:
+        with self.lock:
+            self.pixels = bytes([value]) * (16 * 8 * 4)
+
+    def grab(self) -> tuple[int, int, int, int, bytes]:
+        with self.lock:
+            return 0, 0, 16, 8, self.pixels
+
+    def close(self) -> None:
+        pass
+
+
+class Hands:
+    """Stands in for the pynput listeners: tests call ``send`` as if a person acted."""
+
+    def __init__(self) -> None:
+        self.sink: Callable[[RawEvent], None] | None = None
+        self.clock: SessionClock | None = None
+        self.injections: InjectionLog | None = None
+
+    def make(
+        self, clock: SessionClock, sink: Callable[[RawEvent], None], inj: InjectionLog
+    ) -> Hands:
+        self.clock, self.sink, self.injections = clock, sink, inj
+        return self
+
+    def start(self) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
+
+    def send(self, kind: EventKind, **fields: object) -> None:
+        assert self.sink and self.clock
+        self.sink(RawEvent(self.clock.now(), kind, **fields))  # type: ignore[arg-type]
+
+
+INFO = ScreenInfo(Rect(0, 0, 16, 8), (Monitor(0, 0, 16, 8, primary=True),))
+
+
+def recorder(db: Database, screen: Screen, hands: Hands, **kw: object) -> Recorder:
+    parts = RecorderParts(
+        screen_source=lambda: screen,
+        screen_info=lambda: INFO,
+        listener=hands.make,
+        window_watcher=None,
+    )
+    return Recorder(db, blob_store_for(db), parts, fps=50, **kw)  # type: ignore[arg-type]
+
+
+def settle() -> None:
+    threading.Event().wait(0.12)
+
+
+def test_events_get_the_frame_that_was_on_screen_before_them(db: Database) -> None:
+    screen, hands = Screen(), Hands()
+    rec = recorder(db, screen, hands)
+    sid = rec.start(task="demo")
+    settle()
+    hands.send(EventKind.PRESS, x=1, y=2, button="left")
+    hands.send(EventKind.RELEASE, x=1, y=2, button="left")
+    screen.show(200)
+    settle()
+    hands.send(EventKind.KEY_DOWN, key="a", char="a")
+    hands.send(EventKind.KEY_UP, key="a")
+    rec.stop()
+
+    timeline = load_timeline(db, sid)
+    kinds = [e.event.kind for e in timeline.events]
+    assert kinds == [EventKind.PRESS, EventKind.RELEASE, EventKind.KEY_DOWN, EventKind.KEY_UP]
+    frames = {f.id: f for f in timeline.frames}
+    press, _, key, _ = timeline.events
+    assert press.frame_id is not None and key.frame_id is not None
+    assert frames[press.frame_id].reason == "start"  # same content as the first grab
+    assert frames[key.frame_id].blob != frames[press.frame_id].blob
+    assert timeline.events[1].frame_id is None  # releases don't need one
+    assert 0 < (key.frame_age_ns or 0) < 100_000_000
+    summary = summarize(db, sid)
+    assert summary.status == "finished" and summary.task == "demo"
+    assert summary.duration_s > 0.2
+
+
+def test_paused_recorder_drops_input_and_marks_the_pause(db: Database) -> None:
+    screen, hands = Screen(), Hands()
+    rec = recorder(db, screen, hands)
+    sid = rec.start()
+    hands.send(EventKind.KEY_DOWN, key="a", char="a")
+    rec.pause()
+    assert rec.state is State.PAUSED
+    hands.send(EventKind.KEY_DOWN, key="b", char="b")
+    rec.resume()
+    rec.mark("chose the search box")
+    hands.send(EventKind.KEY_DOWN, key="c", char="c")
+    rec.stop()
+    timeline = load_timeline(db, sid)
+    assert [e.event.key for e in timeline.events] == ["a", "c"]
+    assert [(m.kind, m.label) for m in timeline.markers] == [
+        ("pause", ""),
+        ("resume", ""),
+        ("mark", "chose the search box"),
+    ]
+
+
+def test_events_inside_an_injection_span_are_synthetic(db: Database) -> None:
+    screen, hands = Screen(), Hands()
+    rec = recorder(db, screen, hands)
+    sid = rec.start()
+    with rec.injections.injecting():
+        assert hands.injections is not None and hands.injections.active
+    rec.stop()
+    assert load_timeline(db, sid).events == []
+
+
+def test_a_live_lease_refuses_a_second_recorder(db: Database) -> None:
+    first = recorder(db, Screen(), Hands())
+    sid = first.start()
+    second = recorder(db, Screen(), Hands())
+    with pytest.raises(SessionBusyError, match="is being recorded by"):
+        second.start(session_id=sid)
+    first.stop()
+
+
+class FullDisk:
+    """A blob store whose disk is full."""
+
+    def has(self, digest: str, session: object) -> bool:
+        return False
+
+    def put(self, digest: str, data: bytes, session: object) -> None:
+        import errno
+
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def get(self, digest: str, session: object) -> bytes:
+        raise AssertionError("nothing was stored")
+
+    def size_bytes(self) -> int:
+        return 0
+
+
+def test_full_disk_stops_the_recording_and_says_so(db: Database) -> None:
+    hands = Hands()
+    errors = []
+    parts = RecorderParts(lambda: Screen(), lambda: INFO, hands.make, None)
+    rec = Recorder(db, FullDisk(), parts, fps=50, on_error=errors.append)
+    sid = rec.start()
+    assert rec.failed.wait(2)
+    rec.stop()
+    assert isinstance(rec.error, DiskFullError) and errors == [rec.error]
+    summary = summarize(db, sid, with_sizes=False)
+    assert summary.status == "interrupted" and summary.stop_reason.startswith("disk full")
+
+
+def test_window_changes_are_stored(db: Database) -> None:
+    hands = Hands()
+
+    class Watcher:
+        def __init__(self, clock: SessionClock, sink: Callable[[WindowChange], None]) -> None:
+            self.clock, self.sink = clock, sink
+
+        def start(self) -> None:
+            self.sink(WindowChange(self.clock.now(), "Invoice - Editor", "editor", 42))
+
+        def stop(self) -> None:
+            pass
+
+    parts = RecorderParts(lambda: Screen(), lambda: INFO, hands.make, Watcher)
+    rec = Recorder(db, blob_store_for(db), parts, fps=50)
+    sid = rec.start()
+    rec.stop()
+    assert [(w.title, w.app, w.window_id) for w in load_timeline(db, sid).windows] == [
+        ("Invoice - Editor", "editor", 42)
+    ]
+
+
+def test_session_file_layout(tmp_path: Path, db: Database) -> None:
+    rec = recorder(db, Screen(), Hands())
+    rec.start()
+    rec.stop()
+    assert (tmp_path / "store.frames").is_dir()

@@ -1,0 +1,102 @@
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import inspect, text
+
+from capture.blobs import DatabaseBlobStore, DirectoryBlobStore
+from capture.errors import SchemaTooNewError, StoreError
+from capture.store.database import is_disk_full, open_database, schema_revision, sqlite_url
+
+
+def test_new_database_gets_the_newest_schema_in_wal_mode(tmp_path: Path) -> None:
+    db = open_database(sqlite_url(tmp_path / "a" / "b" / "new.db"))
+    try:
+        assert schema_revision(db.engine) is not None
+        with db.engine.connect() as conn:
+            assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            tables = set(inspect(conn).get_table_names())
+        assert {
+            "sessions",
+            "events",
+            "frames",
+            "screen_changes",
+            "markers",
+            "windows",
+            "blobs",
+        } <= tables
+    finally:
+        db.close()
+
+
+def test_opening_twice_changes_nothing(tmp_path: Path) -> None:
+    url = sqlite_url(tmp_path / "x.db")
+    open_database(url).close()
+    db = open_database(url)
+    rev = schema_revision(db.engine)
+    db.close()
+    assert rev == schema_revision(open_database(url).engine)
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "x.db"
+    open_database(sqlite_url(path)).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = 'f00d'")
+    with pytest.raises(SchemaTooNewError, match="f00d is newer"):
+        open_database(sqlite_url(path))
+
+
+def test_foreign_tables_without_version_are_left_alone(tmp_path: Path) -> None:
+    path = tmp_path / "x.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE sessions (id TEXT)")
+    with pytest.raises(StoreError, match="no schema version"):
+        open_database(sqlite_url(path))
+
+
+def test_a_directory_is_not_a_database(tmp_path: Path) -> None:
+    (tmp_path / "dir.db").mkdir()
+    with pytest.raises(StoreError, match="is not a database file"):
+        open_database(sqlite_url(tmp_path / "dir.db"))
+
+
+def test_directory_blob_store_is_content_addressed_and_atomic(tmp_path: Path) -> None:
+    store = DirectoryBlobStore(tmp_path / "frames")
+    db = open_database(sqlite_url(tmp_path / "x.db"))
+    with db.session() as s:
+        assert not store.has("ab" * 16, s)
+        store.put("ab" * 16, b"one", s)
+        store.put("ab" * 16, b"two", s)  # same address: first write wins
+        assert store.get("ab" * 16, s) == b"one"
+        with pytest.raises(StoreError, match="missing"):
+            store.get("cd" * 16, s)
+    assert [p.name for p in (tmp_path / "frames").rglob("*") if p.is_file()] == ["ab" * 16]
+    assert store.size_bytes() == 3
+    db.close()
+
+
+def test_database_blob_store_writes_in_the_callers_transaction(tmp_path: Path) -> None:
+    db = open_database(sqlite_url(tmp_path / "x.db"))
+    store = DatabaseBlobStore()
+    with db.session() as s:
+        store.put("ef" * 16, b"pixels", s)
+        s.rollback()
+        assert not store.has("ef" * 16, s)
+        store.put("ef" * 16, b"pixels", s)
+        store.put("ef" * 16, b"pixels", s)
+        s.commit()
+    with db.session() as s:
+        assert store.get("ef" * 16, s) == b"pixels"
+    db.close()
+
+
+def test_disk_full_is_recognised_through_wrappers() -> None:
+    import errno
+
+    from sqlalchemy.exc import OperationalError
+
+    assert is_disk_full(OSError(errno.ENOSPC, "No space left on device"))
+    wrapped = OperationalError("INSERT", {}, sqlite3.OperationalError("database or disk is full"))
+    assert is_disk_full(wrapped)
+    assert not is_disk_full(OSError(errno.EACCES, "Permission denied"))
