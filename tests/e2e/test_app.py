@@ -80,7 +80,7 @@ def test_record_pause_mark_and_stop_from_the_window(
 def test_screenshot_of_the_main_window(
     on_display: XServer, store: Database, qtbot: QtBot, tmp_path: Path
 ) -> None:
-    """Checks the window really paints; with DEMOTRACE_SCREENSHOTS=DIR it saves the picture there."""
+    """The window really paints; DEMOTRACE_SCREENSHOTS=DIR keeps the picture there."""
     model = SessionTableModel(lambda: list_sessions(store))
     window = MainWindow(
         model, lambda on_error: build_recorder(store, on_display.display, 10, on_error), store.url
