@@ -91,8 +91,8 @@ def main(argv: list[str] | None = None) -> int:
         QKeyEvent,
         QMouseEvent,
         QPainter,
-        QPainterPath,
         QPen,
+        QPolygonF,
         QWheelEvent,
     )
     from PySide6.QtWidgets import (
@@ -116,24 +116,30 @@ def main(argv: list[str] | None = None) -> int:
         def __init__(self, parent: QWidget) -> None:
             super().__init__(parent)
             self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
-            self.strokes: list[list[QPointF]] = []
-            self._current: list[QPointF] | None = None
+            self.strokes: list[list[tuple[float, float]]] = []
+            self._current: list[tuple[float, float]] | None = None
+
+        @staticmethod
+        def _at(event: QMouseEvent) -> tuple[float, float]:
+            # Copy the coordinates: the event and its QPointF die after delivery.
+            position = event.position()
+            return position.x(), position.y()
 
         def mousePressEvent(self, event: QMouseEvent) -> None:
             if event.button() == Qt.MouseButton.LeftButton:
-                self._current = [event.position()]
+                self._current = [self._at(event)]
                 self.strokes.append(self._current)
                 self.update()
 
         def mouseMoveEvent(self, event: QMouseEvent) -> None:
             if self._current is not None:
-                self._current.append(event.position())
+                self._current.append(self._at(event))
                 self.update()
 
         def mouseReleaseEvent(self, event: QMouseEvent) -> None:
             if event.button() == Qt.MouseButton.LeftButton and self._current is not None:
-                self._current.append(event.position())
-                points = [[round(p.x()), round(p.y())] for p in self._current]
+                self._current.append(self._at(event))
+                points = [[round(x), round(y)] for x, y in self._current]
                 log.write(
                     "stroke", widget="canvas", points=len(points), first=points[0], last=points[-1]
                 )
@@ -148,12 +154,11 @@ def main(argv: list[str] | None = None) -> int:
             painter.setPen(QPen(QColor("#000000"), 3))
             for stroke in self.strokes:
                 if len(stroke) == 1:
-                    painter.drawPoint(stroke[0])
+                    painter.drawPoint(QPointF(*stroke[0]))
                     continue
-                path = QPainterPath(stroke[0])
-                for point in stroke[1:]:
-                    path.lineTo(point)
-                painter.drawPath(path)
+                # One call per stroke: a QPainterPath.lineTo loop trips a
+                # reference-count bug in some PySide6 builds on Python 3.11.
+                painter.drawPolyline(QPolygonF([QPointF(x, y) for x, y in stroke]))
             painter.end()
 
     class InputSpy(QObject):

@@ -1,0 +1,1 @@
+"""Benchmarks: the recorder measured against baselines on a real X server."""
