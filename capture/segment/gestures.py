@@ -364,11 +364,7 @@ class Gestures:
         if tl.paused(r.t, t_b):
             return
         rules = self.rules
-        if (
-            r.hover
-            and t_b - r.t >= self._hover_ns
-            and not self._clicked_there(r, e_b)
-        ):
+        if r.hover and t_b - r.t >= self._hover_ns and not self._clicked_there(r, e_b):
             calm = tl.max_change(r.t - rules.settle_ms * MS, r.t) < rules.hover_min_change
             changed = tl.last_change_before(r.t, t_b, rules.hover_min_change) is not None
             if calm and changed and r.x is not None and r.y is not None:

@@ -69,7 +69,7 @@ class Observer:
                 next_start = self._next_start(draft)
                 if next_start is None and not final:
                     deadline = draft.t_end + self._after_max + self._settle
-                    if not (watermark > deadline):
+                    if not (horizon > deadline and watermark > deadline):
                         break
                 step = self._acted(draft, next_start)
             queue.popleft()
