@@ -164,11 +164,14 @@ class Gestures:
     def feed(self, e: RawEvent) -> None:
         if e.synthetic and self.rules.drop_synthetic:
             return
-        self.expire(e.t_ns)
         kind = e.kind
         if kind is EventKind.MOVE:
+            # Moves neither join nor end a timed action, so what expired is
+            # closed at the next other event, in the same order.
             self._move(e)
-        elif kind is EventKind.KEY_DOWN or kind is EventKind.KEY_UP:
+            return
+        self.expire(e.t_ns)
+        if kind is EventKind.KEY_DOWN or kind is EventKind.KEY_UP:
             self._after_rest(e, hover=False)
             if kind is EventKind.KEY_DOWN:
                 self._key_down(e)
@@ -187,9 +190,13 @@ class Gestures:
     def _after_rest(self, e: RawEvent, hover: bool) -> None:
         if e.x is not None and e.y is not None:
             self._px, self._py = e.x, e.y
-        if self._rest is not None:
-            self._resolve_rest(self._rest, e.t_ns, e)
-        self._rest = Rest(e, hover, self._px, self._py)
+        r = self._rest
+        if r is None:
+            self._rest = Rest(e, hover, self._px, self._py)
+            return
+        if e.t_ns - r.t >= self._quiet_ns:
+            self._resolve_rest(r, e.t_ns, e)
+        r.t, r.seq, r.hover, r.x, r.y = e.t_ns, e.seq, hover, self._px, self._py
 
     def _own(self, e: RawEvent) -> bool:
         return (

@@ -54,12 +54,17 @@ class LiveSegmenter:
             )
 
     def add_events(self, events: Iterable[RawEvent]) -> None:
+        if self._flushed:
+            raise LateInputError("the segmenter was flushed; start a new one")
+        last, watermark, append = self._last_event_t, self._watermark, self._events.append
         for e in events:
-            self._check(e.t_ns, "event")
-            if e.t_ns < self._last_event_t:
+            t = e.t_ns
+            if t < last or t < watermark:
+                self._check(t, "event")
                 raise LateInputError(f"event seq {e.seq} is older than the event before it")
-            self._last_event_t = e.t_ns
-            self._events.append(e)
+            last = t
+            append(e)
+        self._last_event_t = last
 
     def add_frames(self, frames: Iterable[tuple[FrameId, int]]) -> None:
         frames = list(frames)
