@@ -174,7 +174,7 @@ class ScreenGrabber:
                 continue
             try:
                 self.grab_once()
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - reported to the recorder, which stops
                 if self._on_error is not None:
                     self._on_error(exc)
                 return

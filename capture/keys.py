@@ -49,21 +49,14 @@ PREFERRED = {
 def _keysym_names() -> dict[int, str]:
     from Xlib import XK
 
-    for group in (
-        "xkb",
-        "latin2",
-        "latin3",
-        "latin4",
-        "greek",
-        "cyrillic",
-        "currency",
-        "publishing",
-    ):
+    groups = ("xkb", "xf86", "latin2", "latin3", "latin4", "greek", "cyrillic", "publishing")
+    for group in groups:
         XK.load_keysym_group(group)
     names: dict[int, str] = {}
     for attr, value in vars(XK).items():
         if attr.startswith("XK_") and isinstance(value, int):
-            names.setdefault(value, attr[3:])
+            # python-xlib spells XF86AudioMute as XF86_AudioMute; X and xdotool don't.
+            names.setdefault(value, attr[3:].replace("XF86_", "XF86", 1))
     names.update(PREFERRED)
     return names
 

@@ -163,7 +163,10 @@ class InputListener:
         t = self._clock.now()
         if key is None:
             return
-        name, raw, char = translate_key(key)
+        try:
+            name, raw, char = translate_key(key)
+        except Exception:  # noqa: BLE001 - a key we cannot name is still recorded
+            name, raw, char = "unknown", "unknown", None
         held = self._mods.current
         self._mods.apply(name, down, raw)
         self._sink(

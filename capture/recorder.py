@@ -301,7 +301,7 @@ class Recorder:
                     )
                 )
                 s.commit()
-        except Exception:
+        except Exception:  # noqa: BLE001 - a full disk may refuse even this; the data is safe
             pass
 
 

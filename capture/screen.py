@@ -107,7 +107,7 @@ def read_screen(display_name: str, env: Mapping[str, str] | None = None) -> Scre
             dc_ms, dc_source = int(settings["Net/DoubleClickTime"]), "xsettings"
         if "Net/DoubleClickDistance" in settings:
             dc_px = int(settings["Net/DoubleClickDistance"])
-    except Exception:
+    except Exception:  # noqa: BLE001 - settings are best effort; defaults are recorded as such
         pass
     scale, scale_source = x11_scale(resources, env)
     return ScreenInfo(

@@ -98,7 +98,7 @@ class StoreWriter:
             batch = self._drain()
             try:
                 self._commit(batch)
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001 - every failure ends the recording cleanly
                 self.error = self._explain(exc)
                 self._on_error(self.error)
                 return

@@ -93,11 +93,32 @@ def stop_process(proc: subprocess.Popen[Any]) -> None:
 
 
 def _read_line(proc: subprocess.Popen[str], timeout: float) -> str:
+    """The next line ``proc`` prints, or TimeoutError.
+
+    Reads the pipe's file descriptor directly: a buffered readline could swallow
+    two lines at once and leave select() waiting for a line already read.
+    """
     assert proc.stdout is not None
-    ready, _, _ = select.select([proc.stdout], [], [], timeout)
-    if not ready:
-        raise TimeoutError("no output in time")
-    return proc.stdout.readline()
+    fd = proc.stdout.fileno()
+    buffer = _pending.setdefault(proc.pid, bytearray())
+    deadline = time.monotonic() + timeout
+    while b"\n" not in buffer:
+        ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+        if not ready:
+            raise TimeoutError("no output in time")
+        chunk = os.read(fd, 4096)
+        if not chunk:
+            line = buffer.decode()
+            buffer.clear()
+            return line
+        buffer.extend(chunk)
+    end = buffer.index(b"\n") + 1
+    line = buffer[:end].decode()
+    del buffer[:end]
+    return line
+
+
+_pending: dict[int, bytearray] = {}
 
 
 @dataclass

@@ -141,14 +141,7 @@ def test_second_recorder_on_a_live_session_is_refused(
     xserver: XServer, live_recorder: tuple[str, str]
 ) -> None:
     url, session_id = live_recorder
-    result = subprocess.run(
-        ["python", "-m", "desktop.cli", "record", "--db", url, "--session", session_id[:10]],
-        env=xserver.env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = demotrace("record", "--db", url, "--session", session_id[:10], env=xserver.env)
     line = one_line_error(result)
     assert f"session {session_id} is being recorded by" in line
 

@@ -26,7 +26,7 @@ class KeyCode:
         (0xFFE1, "Shift_L"),
         (0xFF55, "Page_Up"),
         (0xFFBE, "F1"),
-        (0x20AC, "EuroSign"),
+        (0x1008FF13, "XF86AudioRaiseVolume"),
         (0x10020AC, "U20AC"),
     ],
 )
