@@ -50,19 +50,15 @@ def changed_rows(
     a: bytes | bytearray | memoryview, b: bytes | bytearray | memoryview, stride: int
 ) -> tuple[int, int] | None:
     """Rows [y0, y1) outside which ``a`` and ``b`` are identical, or None if equal."""
-    ma, mb = memoryview(a), memoryview(b)
-    height = len(ma) // stride
-    y0 = 0
-    while (
-        y0 < height and ma[y0 * stride : (y0 + 1) * stride] == mb[y0 * stride : (y0 + 1) * stride]
-    ):
-        y0 += 1
-    if y0 == height:
+    if len(a) % 8 == 0 and stride % 8 == 0:
+        va, vb = np.frombuffer(a, np.uint64), np.frombuffer(b, np.uint64)
+    else:
+        va, vb = np.frombuffer(a, np.uint8), np.frombuffer(b, np.uint8)
+    height = len(a) // stride
+    rows = np.flatnonzero((va != vb).reshape(height, -1).any(axis=1))
+    if rows.size == 0:
         return None
-    y1 = height
-    while ma[(y1 - 1) * stride : y1 * stride] == mb[(y1 - 1) * stride : y1 * stride]:
-        y1 -= 1
-    return y0, y1
+    return int(rows[0]), int(rows[-1]) + 1
 
 
 @dataclass(frozen=True)
@@ -104,7 +100,7 @@ class FrameEncoder:
                         MAGIC, DELTA, width, height, y0, y1, self._key_hash.encode()
                     )
                     return Encoded(header + payload, is_keyframe=False)
-        payload = self._zc.compress(bytes(pixels))
+        payload = self._zc.compress(pixels)
         header = _HEADER.pack(MAGIC, KEYFRAME, width, height, 0, height, b"\0" * 32)
         self._key_hash, self._key_pixels = digest, pixels
         self._key_size, self._key_bytes = (width, height), len(payload)

@@ -147,7 +147,8 @@ class ScreenGrabber:
         self.grabs += 1
         previous = self._ring.latest()
         same_size = previous is not None and (previous.width, previous.height) == (width, height)
-        if same_size and previous is not None and memoryview(previous.pixels) == memoryview(pixels):
+        # bytes/bytearray equality is one memcmp; memoryview equality unpacks every byte.
+        if same_size and previous is not None and previous.pixels == pixels:
             self._ring.add_grab(t, None)
             return
         changed = (

@@ -7,18 +7,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from capture.errors import SchemaTooNewError, StoreError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Every schema revision this version knows, oldest first; the last is the head.
+# Checking against this list keeps Alembic (and its start-up cost) out of every
+# run that finds the schema current. A test checks it against the migrations.
+SCHEMA_REVISIONS = ("0001", "0002")
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -28,6 +32,8 @@ def sqlite_url(path: Path) -> str:
 
 
 def _alembic_config() -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return cfg
@@ -127,26 +133,28 @@ def _writable(path: Path) -> bool:
 
 def schema_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def _check_and_migrate(engine: Engine, *, migrate: bool) -> None:
-    script = ScriptDirectory.from_config(_alembic_config())
-    known = {rev.revision for rev in script.walk_revisions()}
-    head = script.get_current_head()
+    head = SCHEMA_REVISIONS[-1]
     current = schema_revision(engine)
     if current is None:
         with engine.connect() as conn:
             tables = set(inspect(conn).get_table_names())
         if tables & {"sessions", "events"}:
             raise StoreError("database has demotrace tables but no schema version; not touching it")
-    elif current not in known:
+    elif current not in SCHEMA_REVISIONS:
         raise SchemaTooNewError(
             f"database schema {current} is newer than this demotrace understands "
             f"(newest known: {head}); update demotrace to open it"
         )
     if current == head or not migrate:
         return
+    from alembic import command
+
     cfg = _alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn

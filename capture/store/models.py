@@ -144,3 +144,49 @@ class BlobRow(Base):
 
     hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class StepRow(Base):
+    """A step as the annotator sees it now: segmentation, then every edit in ``step_edits``."""
+
+    __tablename__ = "steps"
+    __table_args__ = (Index("ix_steps_session_index", "session_id", "index", unique=True),)
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    index: Mapped[int] = mapped_column(Integer)
+    action: Mapped[dict[str, Any]] = mapped_column(JSON)
+    t_start: Mapped[int] = mapped_column(BigInteger)
+    t_end: Mapped[int] = mapped_column(BigInteger)
+    first_seq: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    last_seq: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    before_frame_id: Mapped[int | None] = mapped_column(
+        ForeignKey("frames.id", ondelete="SET NULL"), nullable=True
+    )
+    after_frame_id: Mapped[int | None] = mapped_column(
+        ForeignKey("frames.id", ondelete="SET NULL"), nullable=True
+    )
+    window: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    decision_point: Mapped[bool] = mapped_column(Boolean, default=False)
+    decision_reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    # Text drafted by a model; never merged into the person's ``note``.
+    draft_note: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str] = mapped_column(String(16), default="unknown")
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    comments: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class StepEditRow(Base):
+    """The audit trail: every edit an annotator made to a session's steps, in order."""
+
+    __tablename__ = "step_edits"
+    __table_args__ = (Index("ix_step_edits_session_seq", "session_id", "seq", unique=True),)
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    who: Mapped[str] = mapped_column(String(255))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    op: Mapped[str] = mapped_column(String(16))
+    args: Mapped[dict[str, Any]] = mapped_column(JSON)
