@@ -19,13 +19,16 @@ from sqlalchemy import select, update
 from capture.blobs import BlobStore
 from capture.clock import SessionClock
 from capture.errors import DemotraceError, SessionBusyError, SessionNotFoundError
-from capture.events import ACTION_STARTS, Marker, RawEvent, WindowChange
+from capture.events import ACTION_STARTS, EventKind, Marker, RawEvent, WindowChange
 from capture.grabber import FrameRing, ScreenChange, ScreenGrabber, ScreenSource
 from capture.listener import InjectionLog
+from capture.live import LiveSteps
 from capture.screen import ScreenInfo
+from capture.segment import SegmentationRules, Step
+from capture.stepstore import resegment
 from capture.store.database import Database
 from capture.store.models import EventRow, SessionRow
-from capture.writer import ObservedEvent, Snapshot, StoreWriter
+from capture.writer import ObservedEvent, Settling, Snapshot, StoreWriter
 
 APP_VERSION = "0.1.0"
 LEASE_TIMEOUT = timedelta(seconds=5)
@@ -58,6 +61,24 @@ class RecorderParts:
     window_watcher: Callable[[SessionClock, Callable[[WindowChange], None]], Watcher] | None
 
 
+@dataclass(frozen=True)
+class Hotkeys:
+    """Global hotkeys that control the recorder (segmentation drops them from the steps)."""
+
+    stop: frozenset[str] = frozenset({"ctrl", "alt", "s"})
+    pause: frozenset[str] = frozenset({"ctrl", "alt", "p"})
+    mark: frozenset[str] = frozenset({"ctrl", "alt", "m"})
+
+    def command(self, event: RawEvent) -> str | None:
+        if event.kind is not EventKind.KEY_DOWN or not event.key or not event.modifiers:
+            return None
+        pressed = event.modifiers | {event.key.lower() if len(event.key) == 1 else event.key}
+        for name in ("stop", "pause", "mark"):
+            if pressed == getattr(self, name):
+                return name
+        return None
+
+
 def new_session_id() -> str:
     return uuid.uuid4().hex
 
@@ -76,9 +97,12 @@ class Recorder:
         blobs: BlobStore,
         parts: RecorderParts,
         fps: float = 10.0,
-        ring_size: int = 3,
+        ring_size: int = 2,
         on_error: Callable[[DemotraceError], None] | None = None,
         clock_factory: Callable[[], SessionClock] = SessionClock.start,
+        on_steps: Callable[[list[Step]], None] | None = None,
+        on_stop_request: Callable[[], None] | None = None,
+        hotkeys: Hotkeys | None = None,
     ) -> None:
         self._db = db
         self._blobs = blobs
@@ -87,7 +111,11 @@ class Recorder:
         self._ring = FrameRing(ring_size)
         self._on_error_cb = on_error
         self._clock_factory = clock_factory
+        self._on_steps = on_steps
+        self._on_stop_request = on_stop_request
+        self._hotkeys = hotkeys or Hotkeys()
         self._lock = threading.Lock()
+        self._live: LiveSteps | None = None
         self._state = State.IDLE
         self._injections = InjectionLog()
         self.session_id = ""
@@ -124,8 +152,22 @@ class Recorder:
                 clock, first_seq = self._take_over(session_id, owner)
             self.session_id = session_id
             self._clock = clock
+            rules = self._rules()
+            self._live = LiveSteps(session_id, rules, clock.now, on_steps=self._on_steps)
             self._writer = StoreWriter(
-                self._db, self._blobs, session_id, owner, self._fail, first_seq=first_seq
+                self._db,
+                self._blobs,
+                session_id,
+                owner,
+                self._fail,
+                first_seq=first_seq,
+                settling=Settling(
+                    self._ring.latest,
+                    clock.now,
+                    quiet_ns=rules.settle_ms * 1_000_000,
+                    max_ns=rules.after_max_ms * 1_000_000,
+                ),
+                live=self._live if not continuing else None,
             )
             # Listeners and the window watcher first: their start-up (imports, X
             # connections) must not delay the grabber's first ticks.
@@ -193,11 +235,32 @@ class Recorder:
             self._writer.put(Snapshot(last, "end"))
         self._writer.stop()
         error = self.error or self._writer.error
+        if error is None:
+            try:
+                resegment(self._db, self.session_id)
+            except Exception as exc:  # noqa: BLE001 - the raw recording is safe; steps can be redone
+                self._fail(DemotraceError(f"could not cut the recording into steps: {exc}"))
+                error = self.error
         status = "interrupted" if error else "finished"
         assert self._clock is not None
         self._close_session(status, str(error) if error else "", self._clock.now())
 
+    @property
+    def live_steps(self) -> list[Step]:
+        """Steps the live segmenter has finalized so far."""
+        return list(self._live.steps) if self._live is not None else []
+
+    def _rules(self) -> SegmentationRules:
+        with self._db.session() as s:
+            row = s.get(SessionRow, self.session_id)
+            assert row is not None
+            return SegmentationRules.for_session(row.double_click_ms, row.double_click_px)
+
     def _on_event(self, event: RawEvent) -> None:
+        if self._state in (State.RECORDING, State.PAUSED):
+            command = self._hotkeys.command(event)
+            if command is not None:
+                self._run_hotkey(command)
         if self._state is not State.RECORDING or self._writer is None:
             return
         if event.kind in ACTION_STARTS:
@@ -206,6 +269,19 @@ class Recorder:
                 self._writer.put(ObservedEvent(event, found[0], found[1]))
                 return
         self._writer.put(ObservedEvent(event))
+
+    def _run_hotkey(self, command: str) -> None:
+        # Called on a listener thread: never join threads from here.
+        if command == "stop":
+            if self._on_stop_request is not None:
+                self._on_stop_request()
+        elif command == "pause":
+            if self._state is State.PAUSED:
+                self.resume()
+            else:
+                self.pause()
+        elif command == "mark":
+            self.mark("hotkey")
 
     def _on_screen_change(self, change: ScreenChange) -> None:
         if self._writer is not None:

@@ -20,9 +20,10 @@ from sqlalchemy.orm import Session
 
 from capture.blobs import BlobStore
 from capture.errors import DemotraceError, DiskFullError, StoreError
-from capture.events import Marker, RawEvent, WindowChange
+from capture.events import ACTION_STARTS, Marker, RawEvent, WindowChange
 from capture.framestore import FrameWriter
 from capture.grabber import Frame, ScreenChange
+from capture.live import LiveSteps
 from capture.store.database import Database, is_disk_full
 from capture.store.models import (
     EventRow,
@@ -54,6 +55,17 @@ class Snapshot:
 Item = ObservedEvent | ScreenChange | Marker | WindowChange | Snapshot
 
 
+@dataclass(frozen=True)
+class Settling:
+    """When to persist the screen after an action: once it has been still for
+    ``quiet_ns``, or ``max_ns`` after the action, whichever comes first."""
+
+    latest: Callable[[], Frame | None]
+    now: Callable[[], int]
+    quiet_ns: int = 500_000_000
+    max_ns: int = 3_000_000_000
+
+
 class StoreWriter:
     def __init__(
         self,
@@ -64,6 +76,8 @@ class StoreWriter:
         on_error: Callable[[DemotraceError], None],
         first_seq: int = 0,
         commit_interval: float = 0.2,
+        settling: Settling | None = None,
+        live: LiveSteps | None = None,
     ) -> None:
         self._db = db
         self._frames = FrameWriter(blobs)
@@ -79,6 +93,11 @@ class StoreWriter:
         self._last_t = 0
         self.error: DemotraceError | None = None
         self.committed_events = 0
+        self._settling = settling
+        self._live = live
+        self._new_frames: list[tuple[int, int]] = []  # frames written in this transaction
+        self._action_t: int | None = None  # last action start still waiting for its after-frame
+        self._change_t = 0  # last screen change seen
 
     def put(self, item: Item) -> None:
         self._queue.put(item)
@@ -144,7 +163,24 @@ class StoreWriter:
         s.add(row)
         s.flush()
         self._frame_ids[frame.number] = row.id
+        self._new_frames.append((row.id, frame.t_ns))
         return row.id
+
+    def _persist_settled(self, s: Session) -> None:
+        """Keep the screen as it settled after the last action (its after-observation)."""
+        if self._settling is None or self._action_t is None:
+            return
+        now = self._settling.now()
+        if self._change_t <= self._action_t:
+            if now - self._action_t >= self._settling.max_ns:
+                self._action_t = None  # nothing changed: the before-frame says it all
+            return
+        quiet = now - self._change_t >= self._settling.quiet_ns
+        if quiet or now - self._action_t >= self._settling.max_ns:
+            frame = self._settling.latest()
+            if frame is not None:
+                self._frame_id(s, frame, "after")
+            self._action_t = None
 
     def _commit(self, batch: list[Item]) -> None:
         events: list[dict[str, Any]] = []
@@ -153,12 +189,16 @@ class StoreWriter:
         windows: list[dict[str, Any]] = []
         sid = self._session_id
         pending = dict(self._frame_ids)
+        self._new_frames = []
         with self._db.session() as s:
             try:
                 for item in sorted(batch, key=_time_of):
                     if isinstance(item, ObservedEvent):
                         events.append(self._event_row(s, item))
+                        if item.event.kind in ACTION_STARTS:
+                            self._action_t = item.event.t_ns
                     elif isinstance(item, ScreenChange):
+                        self._change_t = max(self._change_t, item.t_ns)
                         changes.append(
                             {"session_id": sid, "t_ns": item.t_ns, "changed": item.changed}
                         )
@@ -184,6 +224,7 @@ class StoreWriter:
                     else:
                         self._frame_id(s, item.frame, item.reason)
                     self._last_t = max(self._last_t, _time_of(item))
+                self._persist_settled(s)
                 for model, rows in (
                     (EventRow, events),
                     (ScreenChangeRow, changes),
@@ -192,6 +233,8 @@ class StoreWriter:
                 ):
                     if rows:
                         s.execute(insert(model), rows)
+                if self._live is not None:
+                    self._live.feed(s, events, changes, markers, windows, self._new_frames)
                 s.execute(
                     update(SessionRow)
                     .where(SessionRow.id == sid)

@@ -34,6 +34,16 @@ def _parser() -> argparse.ArgumentParser:
     ls.add_argument("--db", default=argparse.SUPPRESS, help="database URL")
     ls.add_argument("--json", action="store_true", help="print JSON")
 
+    steps = sub.add_parser("steps", help="the steps of one session")
+    steps.add_argument("session", help="session id or a unique prefix of one")
+    steps.add_argument("--db", default=argparse.SUPPRESS, help="database URL")
+    steps.add_argument("--json", action="store_true", help="print JSON")
+    steps.add_argument(
+        "--resegment",
+        action="store_true",
+        help="cut the raw events into steps again (current rules), then re-apply the edits",
+    )
+
     show = sub.add_parser("show", help="summarize one session")
     show.add_argument("session", help="session id or a unique prefix of one")
     show.add_argument("--db", default=argparse.SUPPRESS, help="database URL")
@@ -48,7 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             from desktop.app import run_app
 
             return run_app(args.db)
-        handler = {"record": _record, "sessions": _sessions, "show": _show}[args.command]
+        handler = {"record": _record, "sessions": _sessions, "show": _show, "steps": _steps}[
+            args.command
+        ]
         return handler(args)
     except DemotraceError as exc:
         print(f"demotrace: error: {exc}", file=sys.stderr)
@@ -66,7 +78,9 @@ def _record(args: argparse.Namespace) -> int:
     display = require_x_display(os.environ)
     db = open_store(args.db)
     stop = threading.Event()
-    recorder = build_recorder(db, display, args.fps, on_error=lambda _e: stop.set())
+    recorder = build_recorder(
+        db, display, args.fps, on_error=lambda _e: stop.set(), on_stop_request=stop.set
+    )
     session_ref = args.session
     if session_ref:
         from capture.sessions import resolve_session
@@ -155,6 +169,63 @@ def _show(args: argparse.Namespace) -> int:
     for key, value in lines:
         print(f"{key:<{width}}  {value}")
     return 0
+
+
+def _steps(args: argparse.Namespace) -> int:
+    from capture.sessions import resolve_session
+    from capture.stepstore import current_steps, resegment
+    from desktop.compose import open_store
+
+    db = open_store(args.db)
+    session_id = resolve_session(db, args.session)
+    steps = resegment(db, session_id) if args.resegment else current_steps(db, session_id)
+    if args.json:
+        print(json.dumps([step.to_json() for step in steps], indent=2, ensure_ascii=False))
+        return 0
+    if not steps:
+        print("no steps")
+        return 0
+    rows = [("#", "AT", "ACTION", "DETAILS", "WINDOW", "DECISION", "NOTE")]
+    for step in steps:
+        rows.append(
+            (
+                str(step.index),
+                f"{step.t_start / 1e9:.2f}s",
+                step.action.type,
+                describe_action(step.action.to_json()),
+                step.window.title[:30] if step.window else "",
+                step.decision_reason or "" if step.decision_point else "",
+                step.note[:40],
+            )
+        )
+    _table(rows)
+    return 0
+
+
+def describe_action(action: dict[str, Any]) -> str:
+    """One short line for a step's action, as a person would say it."""
+    kind = action["type"]
+    mods = "+".join(action.get("modifiers", []))
+    prefix = f"{mods}+" if mods else ""
+    if kind in ("click", "double_click", "triple_click"):
+        return f"{prefix}{action['button']} at ({action['x']}, {action['y']})"
+    if kind == "drag":
+        (x0, y0), (x1, y1) = action["path"][0], action["path"][-1]
+        return f"{prefix}{action['button']} ({x0}, {y0}) -> ({x1}, {y1})"
+    if kind == "scroll":
+        return f"dx={action['dx']} dy={action['dy']} at ({action['x']}, {action['y']})"
+    if kind == "type":
+        return json.dumps(action["text"], ensure_ascii=False)
+    if kind == "key":
+        repeat = action.get("repeat", 1)
+        return "+".join(action["keys"]) + (f" x{repeat}" if repeat and repeat > 1 else "")
+    if kind == "hotkey":
+        return "+".join(action["keys"])
+    if kind == "move":
+        return f"to ({action['x']}, {action['y']})"
+    if kind == "wait":
+        return f"{action['seconds']:.1f}s"
+    return ""
 
 
 def _size(n: int | None) -> str:

@@ -13,6 +13,7 @@ from capture.grabber import MssScreen
 from capture.listener import InjectionLog, InputListener
 from capture.recorder import Recorder, RecorderParts
 from capture.screen import read_screen
+from capture.segment import Step
 from capture.sessions import blob_store_for
 from capture.store.database import Database, open_database, sqlite_url
 from capture.window import WindowWatcher, X11ActiveWindow
@@ -54,7 +55,17 @@ def build_recorder(
     display_name: str,
     fps: float,
     on_error: Callable[[DemotraceError], None] | None = None,
+    on_stop_request: Callable[[], None] | None = None,
+    on_steps: Callable[[list[Step]], None] | None = None,
 ) -> Recorder:
     if fps <= 0 or fps > 60:
         raise DemotraceError(f"--fps must be between 0 and 60, not {fps:g}")
-    return Recorder(db, blob_store_for(db), x11_parts(display_name), fps=fps, on_error=on_error)
+    return Recorder(
+        db,
+        blob_store_for(db),
+        x11_parts(display_name),
+        fps=fps,
+        on_error=on_error,
+        on_stop_request=on_stop_request,
+        on_steps=on_steps,
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -153,6 +154,42 @@ def test_every_injected_event_is_stored_in_order(
 
     # The form's window is what was active.
     assert any(w.title == "demotrace test form" for w in timeline.windows)
+
+    listed = demotrace("steps", rec.session_id[:8], "--db", url, "--json")
+    assert listed.returncode == 0, listed.stderr
+    steps = json.loads(listed.stdout)
+    assert [step["index"] for step in steps] == list(range(len(steps)))
+    assert set(steps[0]) == {
+        "index",
+        "action",
+        "t_start",
+        "t_end",
+        "before_frame",
+        "after_frame",
+        "window",
+        "decision_point",
+        "decision_reason",
+        "note",
+        "draft_note",
+        "outcome",
+        "tags",
+        "comments",
+    }
+    actions = [step["action"] for step in steps]
+    assert {"type": "type", "text": TYPED} in actions
+    assert {"type": "hotkey", "keys": ["ctrl", "a"]} in actions
+    assert {"type": "hotkey", "keys": ["ctrl", "shift", "Left"]} in actions
+    assert actions[-1] == {
+        "type": "click",
+        "x": drag_end[0],
+        "y": drag_end[1],
+        "button": "right",
+        "modifiers": [],
+    }
+    assert all(step["before_frame"] is not None for step in steps)
+    assert steps[0]["decision_point"] and steps[0]["window"]["title"] == "demotrace test form"
+    table = demotrace("steps", rec.session_id, "--db", url)
+    assert table.returncode == 0 and "hotkey" in table.stdout and "ctrl+shift+Left" in table.stdout
 
     shown = demotrace("show", rec.session_id[:8], "--db", url)
     assert shown.returncode == 0, shown.stderr

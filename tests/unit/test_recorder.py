@@ -204,3 +204,58 @@ def test_session_file_layout(tmp_path: Path, db: Database) -> None:
     rec.start()
     rec.stop()
     assert (tmp_path / "store.frames").is_dir()
+
+
+def test_steps_are_cut_live_and_stored_when_the_recording_stops(db: Database) -> None:
+    from capture.stepstore import computed_steps, stored_steps
+
+    screen, hands = Screen(), Hands()
+    live: list[object] = []
+    rec = recorder(db, screen, hands, on_steps=live.extend)
+    sid = rec.start()
+    hands.send(EventKind.PRESS, x=5, y=5, button="left")
+    hands.send(EventKind.RELEASE, x=5, y=5, button="left")
+    screen.show(90)
+    threading.Event().wait(0.8)
+    for key, char in (("h", "h"), ("i", "i"), ("Return", None)):
+        hands.send(EventKind.KEY_DOWN, key=key, char=char)
+        hands.send(EventKind.KEY_UP, key=key)
+    # A step is final once what follows it has begun and ended (Return ends the
+    # typing), the screen settled, and the writer's half-second hold-back passed.
+    threading.Event().wait(1.5)
+    assert [s.action.type for s in rec.live_steps] == ["click", "type"]
+    rec.stop()
+
+    steps = stored_steps(db, sid)
+    assert [s.action.to_json() for s in steps] == [
+        {"type": "click", "x": 5, "y": 5, "button": "left", "modifiers": []},
+        {"type": "type", "text": "hi"},
+        {"type": "key", "keys": ["Return"], "repeat": 1},
+    ]
+    assert steps == computed_steps(load_timeline(db, sid))
+    assert [s.action.type for s in live] == ["click", "type"]
+    assert steps[0].before_frame is not None and steps[0].after_frame is not None
+    assert steps[0].decision_point and steps[0].decision_reason == "first"
+
+
+def test_control_hotkeys_stop_pause_and_mark(db: Database) -> None:
+    stops: list[bool] = []
+    screen, hands = Screen(), Hands()
+    rec = recorder(db, screen, hands, on_stop_request=lambda: stops.append(True))
+    sid = rec.start()
+
+    def chord(key: str) -> None:
+        hands.send(EventKind.KEY_DOWN, key=key, char=key, modifiers=frozenset({"ctrl", "alt"}))
+
+    chord("m")
+    chord("p")
+    assert rec.state is State.PAUSED
+    hands.send(EventKind.KEY_DOWN, key="x", char="x")  # dropped while paused
+    chord("p")
+    assert rec.state is State.RECORDING
+    chord("s")
+    assert stops == [True]
+    rec.stop()
+    timeline = load_timeline(db, sid)
+    assert [m.kind for m in timeline.markers] == ["mark", "pause", "resume"]
+    assert "x" not in [e.event.key for e in timeline.events]

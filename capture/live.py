@@ -1,0 +1,115 @@
+"""Steps while recording: the live segmenter fed from the writer, a little behind real time.
+
+Items are held back until they are ``delay_ns`` old, then fed in time order,
+so input that reached the queue late (a busy listener thread) still lands in
+order. The steps that become final are stored in the writer's transaction and
+handed to ``on_steps`` (the app prompts at decision points from there). When
+the recording stops, the batch segmentation replaces them; the two agree by
+construction, so nothing the person saw changes.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from capture.events import EventKind, Marker, RawEvent, WindowChange
+from capture.segment import LateInputError, LiveSegmenter, SegmentationRules, Step
+from capture.stepstore import add_steps
+
+
+def event_from_row(row: dict[str, Any]) -> RawEvent:
+    return RawEvent(
+        t_ns=row["t_ns"],
+        kind=EventKind(row["kind"]),
+        x=row["x"],
+        y=row["y"],
+        button=row["button"],
+        dx=row["dx"],
+        dy=row["dy"],
+        key=row["key"],
+        char=row["char"],
+        modifiers=frozenset(m for m in row["modifiers"].split("+") if m),
+        synthetic=row["synthetic"],
+        seq=row["seq"],
+    )
+
+
+class LiveSteps:
+    def __init__(
+        self,
+        session_id: str,
+        rules: SegmentationRules,
+        now: Callable[[], int],
+        delay_ns: int = 500_000_000,
+        on_steps: Callable[[list[Step]], None] | None = None,
+    ) -> None:
+        self._session_id = session_id
+        self._segmenter = LiveSegmenter(rules)
+        self._now = now
+        self._delay = delay_ns
+        self._on_steps = on_steps
+        self._held: list[tuple[int, int, str, Any]] = []
+        self._order = itertools.count()
+        self.failed = False
+        self.steps: list[Step] = []
+
+    def feed(
+        self,
+        s: Session,
+        events: Sequence[dict[str, Any]],
+        changes: Sequence[dict[str, Any]],
+        markers: Sequence[dict[str, Any]],
+        windows: Sequence[dict[str, Any]],
+        frames: Sequence[tuple[int, int]],
+    ) -> None:
+        if self.failed:
+            return
+        for kind, items in (
+            ("event", [(r["t_ns"], event_from_row(r)) for r in events]),
+            ("change", [(r["t_ns"], (r["t_ns"], r["changed"])) for r in changes]),
+            ("marker", [(r["t_ns"], Marker(r["t_ns"], r["kind"], r["label"])) for r in markers]),
+            (
+                "window",
+                [
+                    (r["t_ns"], WindowChange(r["t_ns"], r["title"], r["app"], r["window_id"]))
+                    for r in windows
+                ],
+            ),
+            ("frame", [(t, (fid, t)) for fid, t in frames]),
+        ):
+            for t, item in items:
+                heapq.heappush(self._held, (t, next(self._order), kind, item))
+        horizon = self._now() - self._delay
+        try:
+            while self._held and self._held[0][0] < horizon:
+                _, _, kind, item = heapq.heappop(self._held)
+                self._add(kind, item)
+            steps = self._segmenter.advance(horizon)
+        except LateInputError:
+            # Input older than what was declared complete: live steps stop here;
+            # the batch segmentation at the end is unaffected.
+            self.failed = True
+            return
+        if steps:
+            add_steps(s, self._session_id, steps)
+            self.steps.extend(steps)
+            if self._on_steps is not None:
+                self._on_steps(steps)
+
+    def _add(self, kind: str, item: Any) -> None:
+        seg = self._segmenter
+        if kind == "event":
+            seg.add_events([item])
+        elif kind == "change":
+            seg.add_screen_changes([item])
+        elif kind == "marker":
+            seg.add_markers([item])
+        elif kind == "window":
+            seg.add_windows([item])
+        else:
+            seg.add_frames([item])
