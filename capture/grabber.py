@@ -40,6 +40,14 @@ class ScreenChange:
     changed: float  # fraction of sampled pixels that differ from the previous frame
 
 
+class DrawHint(Protocol):
+    """Tells cheaply whether anything was drawn since the last time it said so."""
+
+    def drawn(self) -> bool: ...
+
+    def close(self) -> None: ...
+
+
 class ScreenSource(Protocol):
     def grab(self) -> tuple[int, int, int, int, bytes | bytearray]:
         """(left, top, width, height, BGRA pixels) of the whole virtual desktop."""
@@ -112,8 +120,13 @@ class ScreenGrabber:
         on_change: Callable[[ScreenChange], None],
         fps: float = 10.0,
         on_error: Callable[[BaseException], None] | None = None,
+        hint: DrawHint | None = None,
+        recheck_s: float = 5.0,
     ) -> None:
         self._source = source
+        self._hint = hint
+        self._recheck_ns = int(recheck_s * 1e9)
+        self._last_real_ns = 0
         self._clock = clock
         self._ring = ring
         self._on_change = on_change
@@ -123,7 +136,8 @@ class ScreenGrabber:
         self._paused = threading.Event()
         self._thread = threading.Thread(target=self._run, name="demotrace-grabber", daemon=True)
         self._count = 0
-        self.grabs = 0
+        self.grabs = 0  # real grabs
+        self.skipped = 0  # ticks that needed no grab: nothing was drawn
 
     def start(self) -> None:
         self.grab_once()  # the first frame exists before anyone is told recording started
@@ -140,10 +154,28 @@ class ScreenGrabber:
         if self._thread.is_alive():
             self._thread.join()
         self._source.close()
+        if self._hint is not None:
+            self._hint.close()
+
+    def tick(self) -> None:
+        """One scheduled look at the screen: a grab, unless nothing was drawn.
+
+        When nothing was drawn the screen still shows the latest frame, so the
+        tick counts as a grab of it; a real grab still happens every
+        ``recheck_s`` in case some drawing escaped the hint.
+        """
+        if self._hint is not None and not self._hint.drawn():
+            t = self._clock.now()
+            if t - self._last_real_ns < self._recheck_ns:
+                self.skipped += 1
+                self._ring.add_grab(t, None)
+                return
+        self.grab_once()
 
     def grab_once(self) -> None:
         left, top, width, height, pixels = self._source.grab()
         t = self._clock.now()
+        self._last_real_ns = t
         self.grabs += 1
         previous = self._ring.latest()
         same_size = previous is not None and (previous.width, previous.height) == (width, height)
@@ -174,7 +206,7 @@ class ScreenGrabber:
             if self._paused.is_set():
                 continue
             try:
-                self.grab_once()
+                self.tick()
             except Exception as exc:  # noqa: BLE001 - reported to the recorder, which stops
                 if self._on_error is not None:
                     self._on_error(exc)

@@ -20,7 +20,7 @@ from capture.blobs import BlobStore
 from capture.clock import SessionClock
 from capture.errors import DemotraceError, SessionBusyError, SessionNotFoundError
 from capture.events import ACTION_STARTS, EventKind, Marker, RawEvent, WindowChange
-from capture.grabber import FrameRing, ScreenChange, ScreenGrabber, ScreenSource
+from capture.grabber import DrawHint, FrameRing, ScreenChange, ScreenGrabber, ScreenSource
 from capture.listener import InjectionLog
 from capture.live import LiveSteps
 from capture.screen import ScreenInfo
@@ -59,6 +59,7 @@ class RecorderParts:
     screen_info: Callable[[], ScreenInfo]
     listener: Callable[[SessionClock, Callable[[RawEvent], None], InjectionLog], Listener]
     window_watcher: Callable[[SessionClock, Callable[[WindowChange], None]], Watcher] | None
+    draw_hint: Callable[[], DrawHint | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,7 @@ class Recorder:
                 self._on_screen_change,
                 fps=self._fps,
                 on_error=self._grabber_failed,
+                hint=self._parts.draw_hint() if self._parts.draw_hint else None,
             )
             self._writer.start()
             if self._watcher is not None:

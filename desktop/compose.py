@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from capture.clock import SessionClock
+from capture.damage import DamageUnsupported, DamageWatch
 from capture.errors import DemotraceError
 from capture.events import RawEvent, WindowChange
 from capture.grabber import MssScreen
@@ -42,11 +43,18 @@ def x11_parts(display_name: str) -> RecorderParts:
     def watcher(clock: SessionClock, sink: Callable[[WindowChange], None]) -> WindowWatcher:
         return WindowWatcher(lambda: X11ActiveWindow(display_name), clock, sink)
 
+    def damage() -> DamageWatch | None:
+        try:
+            return DamageWatch(display_name)
+        except DamageUnsupported:
+            return None  # grab every tick instead
+
     return RecorderParts(
         screen_source=lambda: MssScreen(display_name),
         screen_info=lambda: read_screen(display_name),
         listener=listener,
         window_watcher=watcher,
+        draw_hint=damage,
     )
 
 

@@ -84,3 +84,51 @@ def test_grabber_thread_grabs_until_stopped_and_pauses() -> None:
     grabber.stop()
     assert paused_at > 5 and grabber.grabs > paused_at + 5
     assert screen.closed
+
+
+class Hint:
+    def __init__(self, answers: list[bool]) -> None:
+        self.answers = answers
+        self.closed = False
+
+    def drawn(self) -> bool:
+        return self.answers.pop(0)
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_ticks_grab_only_when_something_was_drawn() -> None:
+    black, white = bytes(64), b"\xff" * 64
+    screen = FakeScreen([black, white])
+    ring = FrameRing()
+    now = [0]
+    clock = SessionClock.start(monotonic=lambda: now[0], wall=lambda: 0)
+    hint = Hint([False, False, True, False])
+    grabber = ScreenGrabber(screen, clock, ring, lambda _c: None, hint=hint, recheck_s=5)
+    for t in (100, 200, 300, 400, 500):
+        now[0] = t
+        grabber.grab_once() if t == 100 else grabber.tick()
+    assert (grabber.grabs, grabber.skipped) == (2, 3)
+    # A skipped tick is still a look at the screen: the latest frame, seen then.
+    found = ring.before(250)
+    assert found is not None and found[0].pixels == black and found[1] == 200
+    found = ring.before(450)
+    assert found is not None and found[0].pixels == white and found[1] == 400
+
+
+def test_a_real_grab_happens_every_recheck_interval_anyway() -> None:
+    screen = FakeScreen([bytes(64)])
+    now = [0]
+    clock = SessionClock.start(monotonic=lambda: now[0], wall=lambda: 0)
+    grabber = ScreenGrabber(
+        screen, clock, FrameRing(), lambda _c: None, hint=Hint([False] * 10), recheck_s=1
+    )
+    grabber.grab_once()
+    now[0] = 500_000_000
+    grabber.tick()
+    now[0] = 1_100_000_000
+    grabber.tick()
+    assert (grabber.grabs, grabber.skipped) == (2, 1)
+    grabber.stop()
+    assert screen.closed
