@@ -21,26 +21,30 @@ class X11ActiveWindow:
         self._active = self._disp.intern_atom("_NET_ACTIVE_WINDOW")
         self._net_name = self._disp.intern_atom("_NET_WM_NAME")
         self._utf8 = self._disp.intern_atom("UTF8_STRING")
+        self._last: tuple[int, Any, str] | None = None  # focused id, its app window, app
 
     def close(self) -> None:
         self._disp.close()
 
     def read(self) -> tuple[int, str, str]:
-        from Xlib import X
+        """(window id, title, app); the walk to the app's window only when focus moved."""
         from Xlib.error import XError
 
         try:
             window = self._active_window()
             if window is None:
+                self._last = None
                 return 0, "", ""
-            toplevel = self._with_class(window)
-            target = toplevel or window
-            return target.id, self._title(target), self._app(target)
+            if self._last is not None and self._last[0] == window.id:
+                _, target, app = self._last
+            else:
+                target = self._with_class(window) or window
+                app = self._app(target)
+                self._last = (window.id, target, app)
+            return target.id, self._title(target), app
         except XError:
+            self._last = None
             return 0, "", ""  # the window went away between two requests
-        except (TypeError, AttributeError):
-            _ = X  # focus was PointerRoot/None
-            return 0, "", ""
 
     def _active_window(self) -> Any:
         prop = self._root.get_full_property(self._active, 0)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -53,6 +54,8 @@ class Snapshot:
 
 
 Item = ObservedEvent | ScreenChange | Marker | WindowChange | Snapshot
+
+HEARTBEAT_S = 1.0  # how often an idle recorder still says it holds the session
 
 
 @dataclass(frozen=True)
@@ -112,9 +115,15 @@ class StoreWriter:
             self._thread.join()
 
     def _run(self) -> None:
+        last_commit = 0.0
         while self.error is None:
             stopping = self._stop.wait(self._interval)
             batch = self._drain()
+            now = time.monotonic()
+            idle = not batch and self._action_t is None and not stopping
+            if idle and now - last_commit < HEARTBEAT_S:
+                continue  # nothing to write; the lease heartbeat is not due yet
+            last_commit = now
             try:
                 self._commit(batch)
             except Exception as exc:  # noqa: BLE001 - every failure ends the recording cleanly
