@@ -33,6 +33,7 @@ MAGIC = b"DTF1"
 _HEADER = struct.Struct("<4sBIIII32s")
 KEYFRAME, DELTA = 0, 1
 BYTES_PER_PIXEL = 4
+CHUNK = 1 << 20
 
 
 class FrameDecodeError(ValueError):
@@ -81,6 +82,14 @@ class FrameEncoder:
         self._key_size = (0, 0)
         self._key_bytes = 0
 
+    def _compress(self, data: bytes | bytearray | memoryview) -> bytes:
+        """zstd in 1 MiB pieces: one-shot compress() allocates a frame-sized output buffer."""
+        view = memoryview(data).cast("B")
+        stream = self._zc.compressobj(size=len(view))
+        parts = [stream.compress(view[i : i + CHUNK]) for i in range(0, len(view), CHUNK)]
+        parts.append(stream.flush())
+        return b"".join(parts)
+
     def encode(self, pixels: bytes | bytearray, width: int, height: int, digest: str) -> Encoded:
         stride = width * BYTES_PER_PIXEL
         if self._key_pixels is not None and self._key_size == (width, height):
@@ -93,14 +102,14 @@ class FrameEncoder:
                 b = np.frombuffer(
                     self._key_pixels, np.uint8, count=(y1 - y0) * stride, offset=y0 * stride
                 )
-                payload = self._zc.compress(np.bitwise_xor(a, b).data)
+                payload = self._compress(np.bitwise_xor(a, b).data)
                 if len(payload) < self._key_bytes // 2:
                     assert self._key_hash is not None
                     header = _HEADER.pack(
                         MAGIC, DELTA, width, height, y0, y1, self._key_hash.encode()
                     )
                     return Encoded(header + payload, is_keyframe=False)
-        payload = self._zc.compress(pixels)
+        payload = self._compress(pixels)
         header = _HEADER.pack(MAGIC, KEYFRAME, width, height, 0, height, b"\0" * 32)
         self._key_hash, self._key_pixels = digest, pixels
         self._key_size, self._key_bytes = (width, height), len(payload)

@@ -153,12 +153,34 @@ def _check_and_migrate(engine: Engine, *, migrate: bool) -> None:
         )
     if current == head or not migrate:
         return
+    if current is None:
+        _create_fresh(engine, head)
+        return
     from alembic import command
 
     cfg = _alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+def _create_fresh(engine: Engine, head: str) -> None:
+    """A new, empty database: the models' tables and the head revision, in one transaction.
+
+    Equivalent to running every migration (a test compares the two schemas),
+    without loading Alembic into a recorder that only needs the tables.
+    """
+    from capture.store.models import Base
+
+    with engine.begin() as conn:
+        Base.metadata.create_all(conn)
+        conn.execute(
+            text(
+                "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
+                "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+            )
+        )
+        conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": head})
 
 
 def is_disk_full(exc: BaseException) -> bool:
