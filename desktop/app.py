@@ -9,10 +9,11 @@ from capture.display import require_x_display
 from capture.errors import DemotraceError
 from capture.recorder import Recorder
 from capture.sessions import list_sessions
-from desktop.compose import build_recorder, open_store
+from desktop.compose import build_recorder, open_store, tune_allocator
 
 
 def run_app(db_url: str | None) -> int:
+    tune_allocator()
     display = require_x_display(os.environ)
     db = open_store(db_url)
 

@@ -71,8 +71,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _record(args: argparse.Namespace) -> int:
     from capture.display import require_x_display
-    from desktop.compose import build_recorder, open_store
+    from desktop.compose import build_recorder, open_store, tune_allocator
 
+    tune_allocator()
     if args.duration is not None and args.duration <= 0:
         raise DemotraceError("--duration must be positive")
     display = require_x_display(os.environ)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -18,6 +19,30 @@ from capture.segment import Step
 from capture.sessions import blob_store_for
 from capture.store.database import Database, open_database, sqlite_url
 from capture.window import WindowWatcher, X11ActiveWindow
+
+
+def tune_allocator() -> None:
+    """Hand screen-sized buffers back to the OS as soon as they are freed (glibc).
+
+    Each grab allocates a frame-sized buffer. glibc raises its mmap threshold
+    after the first such buffer is freed and then serves the next ones from
+    per-thread heaps that it rarely shrinks, so the recorder's resident memory
+    creeps up by several frames. A fixed 1 MiB threshold keeps them mmapped.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if not name:
+        return
+    try:
+        libc = ctypes.CDLL(name)
+        m_mmap_threshold = -3
+        libc.mallopt(m_mmap_threshold, 1 << 20)
+    except (OSError, AttributeError):
+        pass  # not glibc: nothing to tune
 
 
 def default_db_url(env: Mapping[str, str]) -> str:
