@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -57,6 +58,7 @@ class LiveSteps:
         self._order = itertools.count()
         self.failed = False
         self.steps: list[Step] = []
+        self.cpu_s = 0.0  # thread CPU time spent here: the live segmenter's cost
 
     def feed(
         self,
@@ -69,6 +71,21 @@ class LiveSteps:
     ) -> None:
         if self.failed:
             return
+        started = time.thread_time()
+        try:
+            self._feed(s, events, changes, markers, windows, frames)
+        finally:
+            self.cpu_s += time.thread_time() - started
+
+    def _feed(
+        self,
+        s: Session,
+        events: Sequence[dict[str, Any]],
+        changes: Sequence[dict[str, Any]],
+        markers: Sequence[dict[str, Any]],
+        windows: Sequence[dict[str, Any]],
+        frames: Sequence[tuple[int, int]],
+    ) -> None:
         for kind, items in (
             ("event", [(r["t_ns"], event_from_row(r)) for r in events]),
             ("change", [(r["t_ns"], (r["t_ns"], r["changed"])) for r in changes]),

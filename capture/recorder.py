@@ -248,6 +248,11 @@ class Recorder:
         self._close_session(status, str(error) if error else "", self._clock.now())
 
     @property
+    def live_cpu_s(self) -> float:
+        """CPU time the live segmenter has used so far."""
+        return self._live.cpu_s if self._live is not None else 0.0
+
+    @property
     def live_steps(self) -> list[Step]:
         """Steps the live segmenter has finalized so far."""
         return list(self._live.steps) if self._live is not None else []

@@ -101,7 +101,11 @@ def _record(args: argparse.Namespace) -> int:
     db.close()
     if recorder.error is not None:
         raise recorder.error
-    print(f"stopped session {session_id}", file=sys.stderr)
+    print(
+        f"stopped session {session_id} "
+        f"(live steps: {len(recorder.live_steps)}, {recorder.live_cpu_s * 1000:.0f} ms CPU)",
+        file=sys.stderr,
+    )
     return 0
 
 
