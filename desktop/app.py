@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 
 from capture.display import require_x_display
 from capture.errors import DemotraceError
 from capture.recorder import Recorder
+from capture.segment import Step
 from capture.sessions import list_sessions
 from desktop.compose import build_recorder, open_store, tune_allocator
 
@@ -25,8 +27,19 @@ def run_app(db_url: str | None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("demotrace")
 
-    def make_recorder(on_error: object) -> Recorder:
-        return build_recorder(db, display, fps=10.0, on_error=on_error)  # type: ignore[arg-type]
+    def make_recorder(
+        on_error: Callable[[DemotraceError], None],
+        on_stop_request: Callable[[], None],
+        on_steps: Callable[[list[Step]], None],
+    ) -> Recorder:
+        return build_recorder(
+            db,
+            display,
+            fps=10.0,
+            on_error=on_error,
+            on_stop_request=on_stop_request,
+            on_steps=on_steps,
+        )
 
     window = MainWindow(SessionTableModel(lambda: list_sessions(db)), make_recorder, db.url)
     window.show()
@@ -34,6 +47,3 @@ def run_app(db_url: str | None) -> int:
         return int(app.exec())
     finally:
         db.close()
-
-
-__all__ = ["DemotraceError", "run_app"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent
@@ -21,15 +22,25 @@ from PySide6.QtWidgets import (
 
 from capture.errors import DemotraceError
 from capture.recorder import Recorder, State
+from capture.segment import Step
 from desktop.session_model import SessionTableModel
 
-RecorderFactory = Callable[[Callable[[DemotraceError], None]], Recorder]
+
+class RecorderFactory(Protocol):
+    def __call__(
+        self,
+        on_error: Callable[[DemotraceError], None],
+        on_stop_request: Callable[[], None],
+        on_steps: Callable[[list[Step]], None],
+    ) -> Recorder: ...
 
 
 class _Relay(QObject):
-    """Carries recorder failures from capture threads to the GUI thread."""
+    """Carries what capture threads report to the GUI thread."""
 
     failed = Signal(str)
+    stop_requested = Signal()
+    steps = Signal(int)
 
 
 class MainWindow(QMainWindow):
@@ -41,6 +52,9 @@ class MainWindow(QMainWindow):
         self._recorder: Recorder | None = None
         self._relay = _Relay()
         self._relay.failed.connect(self._on_failure)
+        self._relay.stop_requested.connect(self.stop_recording)
+        self._relay.steps.connect(self._on_steps)
+        self._step_count = 0
 
         self.task = QLineEdit(
             placeholderText="What will you demonstrate? e.g. “Export the Q3 report as PDF”"
@@ -91,7 +105,12 @@ class MainWindow(QMainWindow):
         if self._recorder is not None:
             return
         try:
-            recorder = self._make_recorder(lambda e: self._relay.failed.emit(str(e)))
+            self._step_count = 0
+            recorder = self._make_recorder(
+                lambda e: self._relay.failed.emit(str(e)),
+                self._relay.stop_requested.emit,
+                lambda steps: self._relay.steps.emit(len(steps)),
+            )
             recorder.start(task=self.task.text().strip())
         except DemotraceError as exc:
             QMessageBox.warning(self, "Cannot record", str(exc))
@@ -126,6 +145,10 @@ class MainWindow(QMainWindow):
         self.stop_recording()
         super().closeEvent(event)
 
+    def _on_steps(self, count: int) -> None:
+        self._step_count += count
+        self._update_state()
+
     def _on_failure(self, message: str) -> None:
         self.stop_recording()
         QMessageBox.critical(self, "Recording stopped", message)
@@ -141,10 +164,12 @@ class MainWindow(QMainWindow):
         if self._recorder and recording:
             self.state_label.setText(
                 f"<b>{'Paused' if state is State.PAUSED else 'Recording'}</b> "
-                f"session {self._recorder.session_id[:12]}"
+                f"session {self._recorder.session_id[:12]} · {self._step_count} steps so far · "
+                "Ctrl+Alt+M marks a decision, Ctrl+Alt+P pauses, Ctrl+Alt+S stops"
             )
         else:
             self.state_label.setText(
-                "Ready to record. Your screen, mouse and keyboard are captured."
+                "Ready to record. Your screen, mouse and keyboard are captured "
+                "until you stop (Ctrl+Alt+S)."
             )
         self.state_label.setTextFormat(Qt.TextFormat.RichText)

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
+from capture.errors import DemotraceError
 from capture.events import EventKind
-from capture.recorder import State
+from capture.recorder import Recorder, State
+from capture.segment import Step
 from capture.sessions import list_sessions
 from capture.store.database import Database, open_database, sqlite_url
 from capture.timeline import load_timeline
 from desktop.compose import build_recorder
-from desktop.main_window import MainWindow
+from desktop.main_window import MainWindow, RecorderFactory
 from desktop.session_model import SessionTableModel
 from tests.xsession import XServer
 
@@ -26,6 +28,17 @@ def on_display(xserver: XServer, monkeypatch: pytest.MonkeyPatch) -> XServer:
     """Point Qt (pytest-qt's QApplication) and the recorder at the test X server."""
     monkeypatch.setenv("DISPLAY", xserver.display)
     return xserver
+
+
+def recorder_factory(store: Database, x: XServer) -> RecorderFactory:
+    def make(
+        on_error: Callable[[DemotraceError], None],
+        on_stop_request: Callable[[], None],
+        on_steps: Callable[[list[Step]], None],
+    ) -> Recorder:
+        return build_recorder(store, x.display, 10, on_error, on_stop_request, on_steps)
+
+    return make
 
 
 @pytest.fixture
@@ -40,9 +53,7 @@ def test_record_pause_mark_and_stop_from_the_window(
 ) -> None:
     assert os.environ["QT_QPA_PLATFORM"] == "xcb"
     model = SessionTableModel(lambda: list_sessions(store))
-    window = MainWindow(
-        model, lambda on_error: build_recorder(store, on_display.display, 10, on_error), store.url
-    )
+    window = MainWindow(model, recorder_factory(store, on_display), store.url)
     qtbot.addWidget(window)
     window.move(1000, 100)
     window.show()
@@ -65,9 +76,11 @@ def test_record_pause_mark_and_stop_from_the_window(
     on_display.xdotool("mousemove", "320", "320", "click", "1")
     qtbot.wait(300)
     session_id = window.recorder.session_id
-    window.stop_button.click()
+    assert "steps so far" in window.state_label.text()
+    on_display.xdotool("key", "ctrl+alt+s")  # the stop hotkey, pressed anywhere
+    qtbot.waitUntil(lambda: window.recorder is None, timeout=5000)
 
-    assert window.recorder is None and window.record_button.isEnabled()
+    assert window.record_button.isEnabled()
     assert model.rowCount() == 1
     assert model.session_at(0).id == session_id
     assert model.data(model.index(0, 1)) == "click twice"
@@ -82,18 +95,20 @@ def test_screenshot_of_the_main_window(
 ) -> None:
     """The window really paints; DEMOTRACE_SCREENSHOTS=DIR keeps the picture there."""
     model = SessionTableModel(lambda: list_sessions(store))
-    window = MainWindow(
-        model, lambda on_error: build_recorder(store, on_display.display, 10, on_error), store.url
-    )
+    window = MainWindow(model, recorder_factory(store, on_display), store.url)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
+    shots = Path(os.environ.get("DEMOTRACE_SCREENSHOTS", tmp_path))
+    window.task.setText("Export the Q3 report as PDF")
     window.record_button.click()
     time.sleep(0.3)
+    qtbot.wait(100)
+    assert window.grab().save(str(shots / "main-window-recording.png"))
     window.stop_button.click()
     qtbot.wait(200)
     image = window.grab().toImage()
     assert image.width() >= 900 and image.height() >= 500
-    out = Path(os.environ.get("DEMOTRACE_SCREENSHOTS", tmp_path)) / "main-window.png"
+    out = shots / "main-window.png"
     assert window.grab().save(str(out))
     assert out.stat().st_size > 10_000
