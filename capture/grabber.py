@@ -38,6 +38,7 @@ class Frame:
 class ScreenChange:
     t_ns: int
     changed: float  # fraction of sampled pixels that differ from the previous frame
+    frame: Frame | None = None  # the new screen, for the writer to keep if it settles
 
 
 class DrawHint(Protocol):
@@ -191,7 +192,7 @@ class ScreenGrabber:
         self._count += 1
         frame = Frame(self._count, t, left, top, width, height, pixels)
         self._ring.add_grab(t, frame)
-        self._on_change(ScreenChange(t, changed))
+        self._on_change(ScreenChange(t, changed, frame))
 
     def _run(self) -> None:
         next_at = self._clock.now() + self._interval_ns

@@ -68,12 +68,15 @@ class LiveSteps:
         markers: Sequence[dict[str, Any]],
         windows: Sequence[dict[str, Any]],
         frames: Sequence[tuple[int, int]],
+        pending_since: int | None = None,
     ) -> None:
+        """Take what the writer just wrote. ``pending_since``: the writer may still persist a
+        frame from that time on (the screen after an action), so nothing past it is final."""
         if self.failed:
             return
         started = time.thread_time()
         try:
-            self._feed(s, events, changes, markers, windows, frames)
+            self._feed(s, events, changes, markers, windows, frames, pending_since)
         finally:
             self.cpu_s += time.thread_time() - started
 
@@ -85,6 +88,7 @@ class LiveSteps:
         markers: Sequence[dict[str, Any]],
         windows: Sequence[dict[str, Any]],
         frames: Sequence[tuple[int, int]],
+        pending_since: int | None,
     ) -> None:
         for kind, items in (
             ("event", [(r["t_ns"], event_from_row(r)) for r in events]),
@@ -102,6 +106,8 @@ class LiveSteps:
             for t, item in items:
                 heapq.heappush(self._held, (t, next(self._order), kind, item))
         horizon = self._now() - self._delay
+        if pending_since is not None:
+            horizon = min(horizon, pending_since)
         try:
             while self._held and self._held[0][0] < horizon:
                 _, _, kind, item = heapq.heappop(self._held)

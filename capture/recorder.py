@@ -163,10 +163,10 @@ class Recorder:
                 self._fail,
                 first_seq=first_seq,
                 settling=Settling(
-                    self._ring.latest,
                     clock.now,
                     quiet_ns=rules.settle_ms * 1_000_000,
                     max_ns=rules.after_max_ms * 1_000_000,
+                    noise=rules.settle_noise,
                 ),
                 live=self._live if not continuing else None,
             )

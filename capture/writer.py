@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from capture.blobs import BlobStore
 from capture.errors import DemotraceError, DiskFullError, StoreError
-from capture.events import ACTION_STARTS, Marker, RawEvent, WindowChange
+from capture.events import ACTION_STARTS, EventKind, Marker, RawEvent, WindowChange
 from capture.framestore import FrameWriter
 from capture.grabber import Frame, ScreenChange
 from capture.live import LiveSteps
@@ -55,18 +55,25 @@ class Snapshot:
 
 Item = ObservedEvent | ScreenChange | Marker | WindowChange | Snapshot
 
+ACTION_ENDS = frozenset({EventKind.RELEASE, EventKind.KEY_UP})
 HEARTBEAT_S = 1.0  # how often an idle recorder still says it holds the session
+LIVE_TAIL_S = 4.0  # how long after the last input the live segmenter may still finish steps
 
 
 @dataclass(frozen=True)
 class Settling:
-    """When to persist the screen after an action: once it has been still for
-    ``quiet_ns``, or ``max_ns`` after the action, whichever comes first."""
+    """When to persist the screen after an action.
 
-    latest: Callable[[], Frame | None]
+    The screen has settled once no change above ``noise`` came for
+    ``quiet_ns`` after the last input, or ``max_ns`` after it at the latest;
+    the frame persisted is the one on screen at that moment, which is the
+    frame segmentation picks as the step's after-observation.
+    """
+
     now: Callable[[], int]
     quiet_ns: int = 500_000_000
     max_ns: int = 3_000_000_000
+    noise: float = 0.0001
 
 
 class StoreWriter:
@@ -99,8 +106,10 @@ class StoreWriter:
         self._settling = settling
         self._live = live
         self._new_frames: list[tuple[int, int]] = []  # frames written in this transaction
-        self._action_t: int | None = None  # last action start still waiting for its after-frame
-        self._change_t = 0  # last screen change seen
+        self._action_start_t = 0  # when the action awaiting its after-frame began
+        self._action_t: int | None = None  # its last input so far
+        self._change_t = 0  # last screen change above noise
+        self._screen: Frame | None = None  # the screen as of the items written so far
 
     def put(self, item: Item) -> None:
         self._queue.put(item)
@@ -115,14 +124,18 @@ class StoreWriter:
             self._thread.join()
 
     def _run(self) -> None:
-        last_commit = 0.0
+        last_commit = last_busy = 0.0
         while self.error is None:
             stopping = self._stop.wait(self._interval)
             batch = self._drain()
             now = time.monotonic()
-            idle = not batch and self._action_t is None and not stopping
-            if idle and now - last_commit < HEARTBEAT_S:
-                continue  # nothing to write; the lease heartbeat is not due yet
+            if batch:
+                last_busy = now
+            # With nothing to write, commit only for the lease heartbeat, or while
+            # live steps may still become final after the last input.
+            quiet = now - last_busy > LIVE_TAIL_S and now - last_commit < HEARTBEAT_S
+            if quiet and self._action_t is None and not stopping:
+                continue
             last_commit = now
             try:
                 self._commit(batch)
@@ -175,20 +188,20 @@ class StoreWriter:
         self._new_frames.append((row.id, frame.t_ns))
         return row.id
 
-    def _persist_settled(self, s: Session) -> None:
-        """Keep the screen as it settled after the last action (its after-observation)."""
-        if self._settling is None or self._action_t is None:
+    def _settle(self, s: Session, t: int) -> None:
+        """Everything before ``t`` is written: if the screen settled after the last action
+        by then, keep the frame that was on screen at that moment (its after-observation).
+
+        Called before each item in time order, so a change that comes after the
+        screen settled never hides the moment it settled.
+        """
+        settling = self._settling
+        if settling is None or self._action_t is None:
             return
-        now = self._settling.now()
-        if self._change_t <= self._action_t:
-            if now - self._action_t >= self._settling.max_ns:
-                self._action_t = None  # nothing changed: the before-frame says it all
-            return
-        quiet = now - self._change_t >= self._settling.quiet_ns
-        if quiet or now - self._action_t >= self._settling.max_ns:
-            frame = self._settling.latest()
-            if frame is not None:
-                self._frame_id(s, frame, "after")
+        quiet_from = max(self._action_t, self._change_t)
+        if t >= min(quiet_from + settling.quiet_ns, self._action_t + settling.max_ns):
+            if self._change_t > self._action_start_t and self._screen is not None:
+                self._frame_id(s, self._screen, "after")
             self._action_t = None
 
     def _commit(self, batch: list[Item]) -> None:
@@ -202,12 +215,18 @@ class StoreWriter:
         with self._db.session() as s:
             try:
                 for item in sorted(batch, key=_time_of):
+                    self._settle(s, _time_of(item))
                     if isinstance(item, ObservedEvent):
                         events.append(self._event_row(s, item))
                         if item.event.kind in ACTION_STARTS:
+                            self._action_start_t = self._action_t = item.event.t_ns
+                        elif self._action_t is not None and item.event.kind in ACTION_ENDS:
                             self._action_t = item.event.t_ns
                     elif isinstance(item, ScreenChange):
-                        self._change_t = max(self._change_t, item.t_ns)
+                        if self._settling is None or item.changed >= self._settling.noise:
+                            self._change_t = max(self._change_t, item.t_ns)
+                        if item.frame is not None:
+                            self._screen = item.frame
                         changes.append(
                             {"session_id": sid, "t_ns": item.t_ns, "changed": item.changed}
                         )
@@ -233,7 +252,8 @@ class StoreWriter:
                     else:
                         self._frame_id(s, item.frame, item.reason)
                     self._last_t = max(self._last_t, _time_of(item))
-                self._persist_settled(s)
+                if self._settling is not None:
+                    self._settle(s, self._settling.now())
                 for model, rows in (
                     (EventRow, events),
                     (ScreenChangeRow, changes),
@@ -243,7 +263,10 @@ class StoreWriter:
                     if rows:
                         s.execute(insert(model), rows)
                 if self._live is not None:
-                    self._live.feed(s, events, changes, markers, windows, self._new_frames)
+                    settling_from = self._action_start_t if self._action_t is not None else None
+                    self._live.feed(
+                        s, events, changes, markers, windows, self._new_frames, settling_from
+                    )
                 s.execute(
                     update(SessionRow)
                     .where(SessionRow.id == sid)

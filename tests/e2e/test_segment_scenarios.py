@@ -64,7 +64,7 @@ def test_every_step_has_its_observations(
         assert times[step.after_frame] >= times[step.before_frame], step  # type: ignore[index]
 
 
-def test_before_frame_of_a_toggle_click_shows_the_patch_before_the_click(
+def test_toggle_clicks_show_the_patch_before_and_after(
     recordings: dict[str, Recorded],
 ) -> None:
     rec = recordings["form_fill"]
@@ -83,16 +83,18 @@ def test_before_frame_of_a_toggle_click_shows_the_patch_before_the_click(
     db = open_database(rec.db_url)
     try:
         reader = FrameReader(blob_store_for(db))
-        colors = []
+        seen: dict[str, list[tuple[int, ...]]] = {"before": [], "after": []}
         with db.session() as s:
             for step in clicks:
-                frame = frames[step.before_frame]  # type: ignore[index]
-                rgb = reader.rgb(frame.blob, s)
-                colors.append(tuple(int(c) for c in rgb[py - frame.top, px - frame.left]))
+                for which in seen:
+                    frame = frames[getattr(step, f"{which}_frame")]
+                    rgb = reader.rgb(frame.blob, s)
+                    seen[which].append(tuple(int(c) for c in rgb[py - frame.top, px - frame.left]))
     finally:
         db.close()
-    # The first click turned the red patch green; the second found it green.
-    assert colors == [RED, GREEN]
+    # The first click turned the red patch green; the second found it green and
+    # turned it red again.
+    assert seen == {"before": [RED, GREEN], "after": [GREEN, RED]}
 
 
 def test_the_apps_received_the_input_the_truth_names(recordings: dict[str, Recorded]) -> None:
