@@ -233,7 +233,7 @@ def record(
     out["mb_per_min"] = size / MB / (out["active_s"] / 60)
     try:
         stored = recorder.events(workdir, running.ready_line or "")
-    except Exception as exc:  # a broken store is a result, not a crash
+    except Exception as exc:  # noqa: BLE001 - a broken store is a result, not a crash
         stored = {"error": f"{type(exc).__name__}: {exc}"}
     if stored is not None:
         out["events"] = stored
