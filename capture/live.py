@@ -18,26 +18,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from capture.events import EventKind, Marker, RawEvent, WindowChange
+from capture.events import Marker, WindowChange
 from capture.segment import LateInputError, LiveSegmenter, SegmentationRules, Step
 from capture.stepstore import add_steps
-
-
-def event_from_row(row: dict[str, Any]) -> RawEvent:
-    return RawEvent(
-        t_ns=row["t_ns"],
-        kind=EventKind(row["kind"]),
-        x=row["x"],
-        y=row["y"],
-        button=row["button"],
-        dx=row["dx"],
-        dy=row["dy"],
-        key=row["key"],
-        char=row["char"],
-        modifiers=frozenset(m for m in row["modifiers"].split("+") if m),
-        synthetic=row["synthetic"],
-        seq=row["seq"],
-    )
+from capture.store.rows import event_from_row
 
 
 class LiveSteps:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from capture.events import EventKind, Marker, RawEvent, WindowChange
+from capture.events import Marker, RawEvent, WindowChange
 from capture.store.database import Database
 from capture.store.models import (
     EventRow,
@@ -16,6 +16,7 @@ from capture.store.models import (
     SessionRow,
     WindowRow,
 )
+from capture.store.rows import EVENT_FIELDS, event_from_row
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,20 +57,7 @@ class Timeline:
 
 
 def _event(row: EventRow) -> RawEvent:
-    return RawEvent(
-        t_ns=row.t_ns,
-        kind=EventKind(row.kind),
-        x=row.x,
-        y=row.y,
-        button=row.button,
-        dx=row.dx,
-        dy=row.dy,
-        key=row.key,
-        char=row.char,
-        modifiers=frozenset(m for m in row.modifiers.split("+") if m),
-        synthetic=row.synthetic,
-        seq=row.seq,
-    )
+    return event_from_row({name: getattr(row, name) for name in EVENT_FIELDS})
 
 
 def load_timeline(db: Database, session_id: str) -> Timeline:

@@ -12,7 +12,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,6 +34,7 @@ from capture.store.models import (
     SessionRow,
     WindowRow,
 )
+from capture.store.rows import event_row
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,23 +287,12 @@ class StoreWriter:
         if item.frame is not None and item.grab_ns is not None:
             frame_id = self._frame_id(s, item.frame, "before")
             age = ev.t_ns - item.grab_ns
-        row = {
-            "session_id": self._session_id,
-            "seq": self._seq,
-            "t_ns": ev.t_ns,
-            "kind": str(ev.kind),
-            "x": ev.x,
-            "y": ev.y,
-            "button": ev.button,
-            "dx": ev.dx,
-            "dy": ev.dy,
-            "key": ev.key,
-            "char": ev.char,
-            "modifiers": "+".join(sorted(ev.modifiers)),
-            "synthetic": ev.synthetic,
-            "frame_id": frame_id,
-            "frame_age_ns": age,
-        }
+        row = event_row(
+            replace(ev, seq=self._seq),
+            session_id=self._session_id,
+            frame_id=frame_id,
+            frame_age_ns=age,
+        )
         self._seq += 1
         return row
 

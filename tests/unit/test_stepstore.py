@@ -13,6 +13,7 @@ from capture.segment import EditError, EditRecord
 from capture.stepstore import current_steps, edit, edits, resegment, stored_steps
 from capture.store.database import Database
 from capture.store.models import EventRow, SessionRow, StepEditRow
+from capture.store.rows import event_row
 
 
 def store_session(db: Database, script: Script, session_id: str = "s1") -> str:
@@ -37,27 +38,7 @@ def store_session(db: Database, script: Script, session_id: str = "s1") -> str:
                 stop_reason="",
             )
         )
-        s.execute(
-            insert(EventRow),
-            [
-                {
-                    "session_id": session_id,
-                    "seq": e.seq,
-                    "t_ns": e.t_ns,
-                    "kind": str(e.kind),
-                    "x": e.x,
-                    "y": e.y,
-                    "button": e.button,
-                    "dx": e.dx,
-                    "dy": e.dy,
-                    "key": e.key,
-                    "char": e.char,
-                    "modifiers": "+".join(sorted(e.modifiers)),
-                    "synthetic": e.synthetic,
-                }
-                for e in script.events
-            ],
-        )
+        s.execute(insert(EventRow), [event_row(e, session_id=session_id) for e in script.events])
         s.commit()
     return session_id
 
