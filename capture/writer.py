@@ -173,21 +173,22 @@ class StoreWriter:
         if known is not None:
             return known
         digest = self._frames.put(frame.pixels, frame.width, frame.height, s)
-        row = FrameRow(
-            session_id=self._session_id,
-            t_ns=frame.t_ns,
-            blob=digest,
-            left=frame.left,
-            top=frame.top,
-            width=frame.width,
-            height=frame.height,
-            reason=reason,
-        )
-        s.add(row)
-        s.flush()
-        self._frame_ids[frame.number] = row.id
-        self._new_frames.append((row.id, frame.t_ns))
-        return row.id
+        frame_id: int = s.execute(
+            insert(FrameRow).returning(FrameRow.id),
+            {
+                "session_id": self._session_id,
+                "t_ns": frame.t_ns,
+                "blob": digest,
+                "left": frame.left,
+                "top": frame.top,
+                "width": frame.width,
+                "height": frame.height,
+                "reason": reason,
+            },
+        ).scalar_one()
+        self._frame_ids[frame.number] = frame_id
+        self._new_frames.append((frame_id, frame.t_ns))
+        return frame_id
 
     def _settle(self, s: Session, t: int) -> None:
         """Everything before ``t`` is written: if the screen settled after the last action
