@@ -23,6 +23,7 @@ from capture.events import ACTION_STARTS, EventKind, Marker, RawEvent, WindowCha
 from capture.grabber import DrawHint, FrameRing, ScreenChange, ScreenGrabber, ScreenSource
 from capture.listener import InjectionLog
 from capture.live import LiveSteps
+from capture.own_windows import OwnWindows
 from capture.screen import ScreenInfo
 from capture.segment import SegmentationRules, Step
 from capture.stepstore import resegment
@@ -117,6 +118,7 @@ class Recorder:
         self._hotkeys = hotkeys or Hotkeys()
         self._lock = threading.Lock()
         self._live: LiveSteps | None = None
+        self.own_windows = OwnWindows()
         self._state = State.IDLE
         self._injections = InjectionLog()
         self.session_id = ""
@@ -269,6 +271,8 @@ class Recorder:
             if command is not None:
                 self._run_hotkey(command)
         if self._state is not State.RECORDING or self._writer is None:
+            return
+        if self.own_windows.drops(event):
             return
         if event.kind in ACTION_STARTS:
             found = self._ring.before(event.t_ns)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QMoveEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from capture.errors import DemotraceError
 from capture.recorder import Recorder, State
+from capture.screen import Rect
 from capture.segment import Step
 from desktop.session_model import SessionTableModel
 
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Cannot record", str(exc))
             return
         self._recorder = recorder
+        self._report_geometry()
         self._tick.start()
         self._update_state()
 
@@ -140,6 +142,30 @@ class MainWindow(QMainWindow):
         self._tick.stop()
         self._sessions.refresh()
         self._update_state()
+
+    def moveEvent(self, event: QMoveEvent) -> None:
+        super().moveEvent(event)
+        self._report_geometry()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._report_geometry()
+
+    def _report_geometry(self) -> None:
+        """Tell the recorder where this window is: clicks on it are not part of the demo."""
+        if self._recorder is None:
+            return
+        g, ratio = self.frameGeometry(), self.devicePixelRatioF()
+        self._recorder.own_windows.set(
+            [
+                Rect(
+                    round(g.x() * ratio),
+                    round(g.y() * ratio),
+                    round(g.width() * ratio),
+                    round(g.height() * ratio),
+                )
+            ]
+        )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.stop_recording()

@@ -72,7 +72,14 @@ def test_record_pause_mark_and_stop_from_the_window(
     on_display.xdotool("mousemove", "310", "310", "click", "1")  # not recorded
     qtbot.wait(300)
     window.pause_button.click()
-    window.mark_button.click()
+    # A real click on the window's own Mark button: it marks, and is not a step.
+    mark = window.mark_button
+    at = mark.mapToGlobal(mark.rect().center())
+    on_display.xdotool("mousemove", str(at.x()), str(at.y()), "click", "1")
+    qtbot.waitUntil(
+        lambda: window.recorder is not None and window.recorder.state is State.RECORDING
+    )
+    qtbot.wait(200)
     on_display.xdotool("mousemove", "320", "320", "click", "1")
     qtbot.wait(300)
     session_id = window.recorder.session_id
