@@ -119,6 +119,7 @@ class Recorder:
         self._lock = threading.Lock()
         self._live: LiveSteps | None = None
         self.own_windows = OwnWindows()
+        self._owner = ""
         self._state = State.IDLE
         self._injections = InjectionLog()
         self.session_id = ""
@@ -143,7 +144,7 @@ class Recorder:
         with self._lock:
             if self._state is not State.IDLE:
                 raise RuntimeError("a recorder records one session once")
-            owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+            owner = self._owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
             continuing = session_id is not None
             if session_id is None:
                 screen = self._parts.screen_info()
@@ -378,7 +379,8 @@ class Recorder:
             with self._db.session() as s:
                 s.execute(
                     update(SessionRow)
-                    .where(SessionRow.id == self.session_id)
+                    # A recorder that lost its lease leaves the session to the new holder.
+                    .where(SessionRow.id == self.session_id, SessionRow.lease_owner == self._owner)
                     .values(
                         status=status,
                         stop_reason=reason,

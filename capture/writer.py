@@ -20,7 +20,7 @@ from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
 from capture.blobs import BlobStore
-from capture.errors import DemotraceError, DiskFullError, StoreError
+from capture.errors import DemotraceError, DiskFullError, SessionBusyError, StoreError
 from capture.events import ACTION_STARTS, EventKind, Marker, RawEvent, WindowChange
 from capture.framestore import FrameWriter
 from capture.grabber import Frame, ScreenChange
@@ -269,11 +269,15 @@ class StoreWriter:
                     self._live.feed(
                         s, events, changes, markers, windows, self._new_frames, settling_from
                     )
-                s.execute(
+                held = s.execute(
                     update(SessionRow)
-                    .where(SessionRow.id == sid)
+                    .where(SessionRow.id == sid, SessionRow.lease_owner == self._lease_owner)
                     .values(duration_ns=self._last_t, lease_heartbeat=datetime.now(UTC))
                 )
+                if held.rowcount == 0:  # type: ignore[attr-defined]
+                    raise SessionBusyError(
+                        f"session {sid} was taken over by another recorder; recording stopped"
+                    )
                 s.commit()
             except BaseException:
                 s.rollback()

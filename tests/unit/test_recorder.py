@@ -259,3 +259,26 @@ def test_control_hotkeys_stop_pause_and_mark(db: Database) -> None:
     timeline = load_timeline(db, sid)
     assert [m.kind for m in timeline.markers] == ["mark", "pause", "resume"]
     assert "x" not in [e.event.key for e in timeline.events]
+
+
+def test_a_recorder_whose_session_was_taken_over_stops_writing(db: Database) -> None:
+    from sqlalchemy import update
+
+    from capture.store.models import SessionRow
+
+    hands = Hands()
+    rec = recorder(db, Screen(), hands)
+    sid = rec.start()
+    with db.session() as s:
+        s.execute(update(SessionRow).values(lease_owner="elsewhere:1:abc"))
+        s.commit()
+    hands.send(EventKind.KEY_DOWN, key="a", char="a")
+    assert rec.failed.wait(2)
+    rec.stop()
+    assert isinstance(rec.error, SessionBusyError)
+    assert "taken over by another recorder" in str(rec.error)
+    assert load_timeline(db, sid).events == []
+    with db.session() as s:
+        row = s.get(SessionRow, sid)
+        assert row is not None and row.lease_owner == "elsewhere:1:abc"  # left to its new holder
+        assert row.status == "recording"
