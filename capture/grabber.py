@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
 
 from capture.clock import SessionClock
+from capture.screen import Rect
 
 SAMPLE_STEP = 8  # sample every 8th pixel in each direction for the change measure
 
@@ -82,6 +83,27 @@ def changed_fraction(a: bytes | bytearray, b: bytes | bytearray, width: int, hei
     return max(differing, 1) / va.size
 
 
+MASK_BGRA = (128, 128, 128, 255)
+
+
+def mask(
+    pixels: bytes | bytearray, left: int, top: int, width: int, height: int, rects: Sequence[Rect]
+) -> bytes | bytearray:
+    """Paint ``rects`` (virtual-desktop coordinates) plain grey: demotrace's own windows
+    are not part of the demonstration, and their redraws are not screen changes."""
+    if not rects:
+        return pixels
+    if not isinstance(pixels, bytearray):
+        pixels = bytearray(pixels)
+    image = np.frombuffer(pixels, np.uint8).reshape(height, width, 4)
+    for r in rects:
+        x0, y0 = max(r.left - left, 0), max(r.top - top, 0)
+        x1, y1 = min(r.left + r.width - left, width), min(r.top + r.height - top, height)
+        if x0 < x1 and y0 < y1:
+            image[y0:y1, x0:x1] = MASK_BGRA
+    return pixels
+
+
 class FrameRing:
     """The last few distinct frames, and the times of recent grabs. Thread-safe."""
 
@@ -123,8 +145,10 @@ class ScreenGrabber:
         on_error: Callable[[BaseException], None] | None = None,
         hint: DrawHint | None = None,
         recheck_s: float = 5.0,
+        masks: Callable[[], Sequence[Rect]] | None = None,
     ) -> None:
         self._source = source
+        self._masks = masks
         self._hint = hint
         self._recheck_ns = int(recheck_s * 1e9)
         self._last_real_ns = 0
@@ -176,6 +200,8 @@ class ScreenGrabber:
     def grab_once(self) -> None:
         left, top, width, height, pixels = self._source.grab()
         t = self._clock.now()
+        if self._masks is not None:
+            pixels = mask(pixels, left, top, width, height, self._masks())
         self._last_real_ns = t
         self.grabs += 1
         previous = self._ring.latest()

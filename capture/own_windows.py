@@ -1,4 +1,5 @@
-"""demotrace's own windows are not part of the demonstration: pointer input on them is dropped."""
+"""demotrace's own windows are not part of the demonstration: input on them is dropped,
+and the grabber paints them out of frames."""
 
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ class OwnWindows:
 
     def set(self, rects: Iterable[Rect]) -> None:
         self._rects = tuple(rects)
+
+    def rects(self) -> tuple[Rect, ...]:
+        return self._rects
 
     def drops(self, event: RawEvent) -> bool:
         if event.x is None or event.y is None:

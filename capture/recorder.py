@@ -187,6 +187,7 @@ class Recorder:
                 fps=self._fps,
                 on_error=self._grabber_failed,
                 hint=self._parts.draw_hint() if self._parts.draw_hint else None,
+                masks=self.own_windows.rects,
             )
             self._writer.start()
             if self._watcher is not None:

@@ -12,9 +12,10 @@ from pytestqt.qtbot import QtBot
 
 from capture.errors import DemotraceError
 from capture.events import EventKind
+from capture.framestore import FrameReader
 from capture.recorder import Recorder, State
 from capture.segment import Step
-from capture.sessions import list_sessions
+from capture.sessions import blob_store_for, list_sessions
 from capture.store.database import Database, open_database, sqlite_url
 from capture.timeline import load_timeline
 from desktop.compose import build_recorder
@@ -92,8 +93,15 @@ def test_record_pause_mark_and_stop_from_the_window(
     assert model.session_at(0).id == session_id
     assert model.data(model.index(0, 1)) == "click twice"
     timeline = load_timeline(store, session_id)
-    presses = [(e.event.x, e.event.y) for e in timeline.events if e.event.kind is EventKind.PRESS]
-    assert presses == [(300, 300), (320, 320)]
+    presses = [e for e in timeline.events if e.event.kind is EventKind.PRESS]
+    assert [(p.event.x, p.event.y) for p in presses] == [(300, 300), (320, 320)]
+    # The app's own window is painted out of what was recorded.
+    frame = next(f for f in timeline.frames if f.id == presses[-1].frame_id)
+    g = window.frameGeometry()
+    with store.session() as s:
+        rgb = FrameReader(blob_store_for(store)).rgb(frame.blob, s)
+    assert [int(v) for v in rgb[g.center().y(), g.center().x()]] == [128, 128, 128]
+    assert [int(v) for v in rgb[300, 300]] != [128, 128, 128]
     assert [m.kind for m in timeline.markers] == ["pause", "resume", "mark"]
 
 

@@ -132,3 +132,39 @@ def test_a_real_grab_happens_every_recheck_interval_anyway() -> None:
     assert (grabber.grabs, grabber.skipped) == (2, 1)
     grabber.stop()
     assert screen.closed
+
+
+def test_own_windows_are_painted_out_and_their_redraws_are_not_changes() -> None:
+    from capture.grabber import MASK_BGRA
+    from capture.screen import Rect
+
+    white = b"\xff" * (8 * 4 * 4)
+    other = bytearray(white)
+    other[0:4] = b"\x00\x00\x00\xff"  # only pixel (0, 0) differs: inside the own window
+    screen = FakeScreen([white, bytes(other)])
+    changes: list[ScreenChange] = []
+    ring = FrameRing()
+    own = [Rect(0, 0, 2, 2)]
+    grabber = ScreenGrabber(
+        SizedScreen(screen, 8, 4), SessionClock.start(), ring, changes.append, masks=lambda: own
+    )
+    grabber.grab_once()
+    grabber.grab_once()
+    latest = ring.latest()
+    assert latest is not None
+    image = np.frombuffer(latest.pixels, np.uint8).reshape(4, 8, 4)
+    assert [tuple(int(v) for v in image[y, x]) for y, x in ((0, 0), (1, 1))] == [MASK_BGRA] * 2
+    assert tuple(int(v) for v in image[2, 2]) == (255, 255, 255, 255)
+    assert len(changes) == 1  # the second grab differs only under the mask
+
+
+class SizedScreen:
+    def __init__(self, inner: FakeScreen, width: int, height: int) -> None:
+        self.inner, self.width, self.height = inner, width, height
+
+    def grab(self) -> tuple[int, int, int, int, bytes]:
+        _, _, _, _, data = self.inner.grab()
+        return 0, 0, self.width, self.height, data
+
+    def close(self) -> None:
+        self.inner.close()
