@@ -107,7 +107,8 @@ class InputListener:
     def stop(self) -> None:
         listeners = [x for x in (self._mouse, self._keyboard) if x is not None]
         for listener in listeners:
-            listener.stop()
+            with contextlib.suppress(Exception):  # the X server may be gone already
+                listener.stop()
             _end_record_context(listener)
         for listener in listeners:
             listener.join(timeout=2)

@@ -301,7 +301,11 @@ class Recorder:
             self._writer.put(change)
 
     def _grabber_failed(self, exc: BaseException) -> None:
-        self._fail(DemotraceError(f"screen capture failed: {exc}"))
+        self._fail(DemotraceError(f"screen capture failed: {_first_line(exc)}; recording stopped"))
+
+    def capture_failed(self, exc: BaseException) -> None:
+        """A capture thread (e.g. a listener) died: stop, keeping what was recorded."""
+        self._fail(DemotraceError(f"input capture failed: {_first_line(exc)}; recording stopped"))
 
     def _fail(self, error: DemotraceError) -> None:
         if self.error is None:
@@ -393,6 +397,11 @@ class Recorder:
                 s.commit()
         except Exception:  # noqa: BLE001 - a full disk may refuse even this; the data is safe
             pass
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
 
 
 def _display_server() -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -107,10 +108,16 @@ class WindowWatcher:
             self._thread.join(timeout=2)
 
     def _run(self) -> None:
-        reader = self._factory()
+        try:
+            reader = self._factory()
+        except Exception:  # noqa: BLE001 - window titles are context; the recording goes on
+            return
         try:
             while True:
-                current = reader.read()
+                try:
+                    current = reader.read()
+                except Exception:  # noqa: BLE001 - e.g. the X server went away: stop watching
+                    return
                 if current != self._last:
                     self._last = current
                     window_id, title, app = current
@@ -118,4 +125,5 @@ class WindowWatcher:
                 if self._stop.wait(self._interval):
                     return
         finally:
-            reader.close()
+            with contextlib.suppress(Exception):
+                reader.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Callable
 
 from capture.display import require_x_display
@@ -42,6 +43,13 @@ def run_app(db_url: str | None) -> int:
         )
 
     window = MainWindow(SessionTableModel(lambda: list_sessions(db)), make_recorder, db.url)
+
+    def capture_thread_died(hook: threading.ExceptHookArgs) -> None:
+        # pynput's listeners die when the X server goes away: stop the recording cleanly.
+        if window.recorder is not None:
+            window.recorder.capture_failed(hook.exc_value or Exception())
+
+    threading.excepthook = capture_thread_died
     window.show()
     try:
         return int(app.exec())

@@ -89,6 +89,9 @@ def _record(args: argparse.Namespace) -> int:
         session_ref = resolve_session(db, session_ref)
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
+    # A capture thread that dies (pynput's listeners, when the X server goes
+    # away) ends the recording with one line instead of a traceback.
+    threading.excepthook = lambda hook: recorder.capture_failed(hook.exc_value or Exception())
     session_id = recorder.start(task=args.task, session_id=session_ref)
     print(f"recording session {session_id}", flush=True)
     deadline = None if args.duration is None else time.monotonic() + args.duration

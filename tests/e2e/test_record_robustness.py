@@ -229,3 +229,31 @@ def test_missing_session_is_one_clear_line(tmp_path: Path) -> None:
     url = sqlite_url(tmp_path / "empty.db")
     line = one_line_error(demotrace("show", "deadbeef", "--db", url))
     assert "no session deadbeef" in line
+
+
+def test_losing_the_display_stops_with_one_line_and_keeps_the_recording(tmp_path: Path) -> None:
+    doomed = XServer(800, 600)
+    try:
+        url = sqlite_url(tmp_path / "lost.db")
+        rec = start_recorder(doomed, url)
+        doomed.xdotool("mousemove", "10", "10", "click", "1")
+        time.sleep(0.5)
+    finally:
+        doomed.close()
+    _, err = rec.proc.communicate(timeout=30)
+    assert rec.proc.returncode != 0
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("demotrace: error: "), err
+    assert "recording stopped" in lines[0]
+    db = open_database(url)
+    timeline = load_timeline(db, rec.session_id)
+    with db.session() as s:
+        from capture.store.models import SessionRow
+
+        row = s.get(SessionRow, rec.session_id)
+        assert row is not None and row.status == "interrupted"
+    db.close()
+    assert [e.event.kind for e in timeline.events if e.event.kind is not EventKind.MOVE] == [
+        EventKind.PRESS,
+        EventKind.RELEASE,
+    ]
