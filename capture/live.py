@@ -60,19 +60,18 @@ class LiveSteps:
             return
         started = time.thread_time()
         try:
-            self._feed(s, events, changes, markers, windows, frames, pending_since)
+            self._hold(events, changes, markers, windows, frames)
+            self._release(s, pending_since)
         finally:
             self.cpu_s += time.thread_time() - started
 
-    def _feed(
+    def _hold(
         self,
-        s: Session,
         events: Sequence[dict[str, Any]],
         changes: Sequence[dict[str, Any]],
         markers: Sequence[dict[str, Any]],
         windows: Sequence[dict[str, Any]],
         frames: Sequence[tuple[int, int]],
-        pending_since: int | None,
     ) -> None:
         for kind, items in (
             ("event", [(r["t_ns"], event_from_row(r)) for r in events]),
@@ -89,6 +88,9 @@ class LiveSteps:
         ):
             for t, item in items:
                 heapq.heappush(self._held, (t, next(self._order), kind, item))
+
+    def _release(self, s: Session, pending_since: int | None) -> None:
+        """Feed what is old enough, in time order, and store the steps that became final."""
         horizon = self._now() - self._delay
         if pending_since is not None:
             horizon = min(horizon, pending_since)
