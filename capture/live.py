@@ -14,14 +14,20 @@ import heapq
 import itertools
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from capture.events import Marker, WindowChange
+from capture.events import Marker, RawEvent, WindowChange
 from capture.segment import LateInputError, LiveSegmenter, SegmentationRules, Step
 from capture.stepstore import add_steps
-from capture.store.rows import event_from_row
+
+Written = RawEvent | Marker | WindowChange | tuple[int, float]
+
+
+@dataclass(frozen=True, slots=True)
+class _Frame:
+    frame: tuple[int, int]  # (frame id, t_ns)
 
 
 class LiveSteps:
@@ -38,7 +44,7 @@ class LiveSteps:
         self._now = now
         self._delay = delay_ns
         self._on_steps = on_steps
-        self._held: list[tuple[int, int, str, Any]] = []
+        self._held: list[tuple[int, int, Written | _Frame]] = []
         self._order = itertools.count()
         self.failed = False
         self.steps: list[Step] = []
@@ -47,47 +53,26 @@ class LiveSteps:
     def feed(
         self,
         s: Session,
-        events: Sequence[dict[str, Any]],
-        changes: Sequence[dict[str, Any]],
-        markers: Sequence[dict[str, Any]],
-        windows: Sequence[dict[str, Any]],
+        written: Sequence[Written],
         frames: Sequence[tuple[int, int]],
         pending_since: int | None = None,
     ) -> None:
-        """Take what the writer just wrote. ``pending_since``: the writer may still persist a
-        frame from that time on (the screen after an action), so nothing past it is final."""
+        """Take what the writer just wrote: events (with their seq), screen changes as
+        ``(t_ns, changed)``, markers, window changes, and the frames as ``(id, t_ns)``.
+        ``pending_since``: the writer may still persist a frame from that time on (the
+        screen after an action), so nothing past it is final."""
         if self.failed:
             return
         started = time.thread_time()
         try:
-            self._hold(events, changes, markers, windows, frames)
+            for item in written:
+                t = item[0] if isinstance(item, tuple) else item.t_ns
+                heapq.heappush(self._held, (t, next(self._order), item))
+            for frame in frames:
+                heapq.heappush(self._held, (frame[1], next(self._order), _Frame(frame)))
             self._release(s, pending_since)
         finally:
             self.cpu_s += time.thread_time() - started
-
-    def _hold(
-        self,
-        events: Sequence[dict[str, Any]],
-        changes: Sequence[dict[str, Any]],
-        markers: Sequence[dict[str, Any]],
-        windows: Sequence[dict[str, Any]],
-        frames: Sequence[tuple[int, int]],
-    ) -> None:
-        for kind, items in (
-            ("event", [(r["t_ns"], event_from_row(r)) for r in events]),
-            ("change", [(r["t_ns"], (r["t_ns"], r["changed"])) for r in changes]),
-            ("marker", [(r["t_ns"], Marker(r["t_ns"], r["kind"], r["label"])) for r in markers]),
-            (
-                "window",
-                [
-                    (r["t_ns"], WindowChange(r["t_ns"], r["title"], r["app"], r["window_id"]))
-                    for r in windows
-                ],
-            ),
-            ("frame", [(t, (fid, t)) for fid, t in frames]),
-        ):
-            for t, item in items:
-                heapq.heappush(self._held, (t, next(self._order), kind, item))
 
     def _release(self, s: Session, pending_since: int | None) -> None:
         """Feed what is old enough, in time order, and store the steps that became final."""
@@ -96,8 +81,8 @@ class LiveSteps:
             horizon = min(horizon, pending_since)
         try:
             while self._held and self._held[0][0] < horizon:
-                _, _, kind, item = heapq.heappop(self._held)
-                self._add(kind, item)
+                _, _, item = heapq.heappop(self._held)
+                self._add(item)
             steps = self._segmenter.advance(horizon)
         except LateInputError:
             # Input older than what was declared complete: live steps stop here;
@@ -110,15 +95,15 @@ class LiveSteps:
             if self._on_steps is not None:
                 self._on_steps(steps)
 
-    def _add(self, kind: str, item: Any) -> None:
+    def _add(self, item: Written | _Frame) -> None:
         seg = self._segmenter
-        if kind == "event":
+        if isinstance(item, RawEvent):
             seg.add_events([item])
-        elif kind == "change":
-            seg.add_screen_changes([item])
-        elif kind == "marker":
+        elif isinstance(item, Marker):
             seg.add_markers([item])
-        elif kind == "window":
+        elif isinstance(item, WindowChange):
             seg.add_windows([item])
+        elif isinstance(item, _Frame):
+            seg.add_frames([item.frame])
         else:
-            seg.add_frames([item])
+            seg.add_screen_changes([item])

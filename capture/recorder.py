@@ -31,7 +31,6 @@ from capture.store.database import Database
 from capture.store.models import EventRow, SessionRow
 from capture.writer import ObservedEvent, Settling, Snapshot, StoreWriter
 
-APP_VERSION = "0.1.0"
 LEASE_TIMEOUT = timedelta(seconds=5)
 
 
@@ -327,7 +326,7 @@ class Recorder:
                     wall_start_ns=clock.wall_start_ns,
                     duration_ns=0,
                     platform=f"{platform.system()} {platform.release()} ({_display_server()})",
-                    app_version=APP_VERSION,
+                    app_version=_app_version(),
                     hostname=socket.gethostname(),
                     username=_username(),
                     screen=screen.to_json(),
@@ -397,6 +396,16 @@ class Recorder:
                 s.commit()
         except Exception:  # noqa: BLE001 - a full disk may refuse even this; the data is safe
             pass
+
+
+def _app_version() -> str:
+    """The installed demotrace's version, as pyproject.toml gives it."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("demotrace")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 def _first_line(exc: BaseException) -> str:

@@ -24,7 +24,7 @@ from capture.errors import DemotraceError, DiskFullError, SessionBusyError, Stor
 from capture.events import ACTION_STARTS, EventKind, Marker, RawEvent, WindowChange
 from capture.framestore import FrameWriter
 from capture.grabber import Frame, ScreenChange
-from capture.live import LiveSteps
+from capture.live import LiveSteps, Written
 from capture.store.database import Database, is_disk_full
 from capture.store.models import (
     EventRow,
@@ -214,12 +214,16 @@ class StoreWriter:
         sid = self._session_id
         pending = dict(self._frame_ids)
         self._new_frames = []
+        written: list[Written] = []  # what the live segmenter gets, as domain objects
         with self._db.session() as s:
             try:
                 for item in sorted(batch, key=_time_of):
                     self._settle(s, _time_of(item))
                     if isinstance(item, ObservedEvent):
-                        events.append(self._event_row(s, item))
+                        event = replace(item.event, seq=self._seq)
+                        self._seq += 1
+                        events.append(self._event_row(s, item, event))
+                        written.append(event)
                         if item.event.kind in ACTION_STARTS:
                             self._action_start_t = self._action_t = item.event.t_ns
                         elif self._action_t is not None and item.event.kind in ACTION_ENDS:
@@ -232,6 +236,7 @@ class StoreWriter:
                         changes.append(
                             {"session_id": sid, "t_ns": item.t_ns, "changed": item.changed}
                         )
+                        written.append((item.t_ns, item.changed))
                     elif isinstance(item, Marker):
                         markers.append(
                             {
@@ -241,6 +246,7 @@ class StoreWriter:
                                 "label": item.label,
                             }
                         )
+                        written.append(item)
                     elif isinstance(item, WindowChange):
                         windows.append(
                             {
@@ -251,6 +257,7 @@ class StoreWriter:
                                 "window_id": item.window_id,
                             }
                         )
+                        written.append(item)
                     else:
                         self._frame_id(s, item.frame, item.reason)
                     self._last_t = max(self._last_t, _time_of(item))
@@ -266,9 +273,7 @@ class StoreWriter:
                         s.execute(insert(model), rows)
                 if self._live is not None:
                     settling_from = self._action_start_t if self._action_t is not None else None
-                    self._live.feed(
-                        s, events, changes, markers, windows, self._new_frames, settling_from
-                    )
+                    self._live.feed(s, written, self._new_frames, settling_from)
                 held = s.execute(
                     update(SessionRow)
                     .where(SessionRow.id == sid, SessionRow.lease_owner == self._lease_owner)
@@ -286,20 +291,13 @@ class StoreWriter:
                 raise
         self.committed_events += len(events)
 
-    def _event_row(self, s: Session, item: ObservedEvent) -> dict[str, Any]:
-        ev = item.event
+    def _event_row(self, s: Session, item: ObservedEvent, event: RawEvent) -> dict[str, Any]:
+        """The row of ``event`` (``item``'s event with its seq), with its before-frame."""
         frame_id = age = None
         if item.frame is not None and item.grab_ns is not None:
             frame_id = self._frame_id(s, item.frame, "before")
-            age = ev.t_ns - item.grab_ns
-        row = event_row(
-            replace(ev, seq=self._seq),
-            session_id=self._session_id,
-            frame_id=frame_id,
-            frame_age_ns=age,
-        )
-        self._seq += 1
-        return row
+            age = event.t_ns - item.grab_ns
+        return event_row(event, session_id=self._session_id, frame_id=frame_id, frame_age_ns=age)
 
 
 def _time_of(item: Item) -> int:
