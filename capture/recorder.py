@@ -16,19 +16,19 @@ from typing import Protocol
 
 from sqlalchemy import select, update
 
-from capture.blobs import BlobStore
 from capture.clock import SessionClock
 from capture.errors import DemotraceError, SessionBusyError, SessionNotFoundError
 from capture.events import ACTION_STARTS, EventKind, Marker, RawEvent, WindowChange
 from capture.grabber import DrawHint, FrameRing, ScreenChange, ScreenGrabber, ScreenSource
 from capture.listener import InjectionLog
-from capture.live import LiveSteps
+from capture.live_steps import LiveSteps
 from capture.own_windows import OwnWindows
 from capture.screen import ScreenInfo
 from capture.segment import SegmentationRules, Step
-from capture.stepstore import resegment
+from capture.store.blobs import BlobStore
 from capture.store.database import Database
 from capture.store.models import EventRow, SessionRow
+from capture.store.steps import resegment
 from capture.writer import ObservedEvent, Settling, Snapshot, StoreWriter
 
 LEASE_TIMEOUT = timedelta(seconds=5)

@@ -19,13 +19,13 @@ from typing import Any
 from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
-from capture.blobs import BlobStore
 from capture.errors import DemotraceError, DiskFullError, SessionBusyError, StoreError
 from capture.events import ACTION_STARTS, EventKind, Marker, RawEvent, WindowChange
-from capture.framestore import FrameWriter
 from capture.grabber import Frame, ScreenChange
-from capture.live import LiveSteps, Written
+from capture.live_steps import LiveSteps, Written
+from capture.store.blobs import BlobStore
 from capture.store.database import Database, is_disk_full
+from capture.store.frames import FrameWriter
 from capture.store.models import (
     EventRow,
     FrameRow,

@@ -11,7 +11,7 @@ from capture.display import require_x_display
 from capture.errors import DemotraceError
 from capture.recorder import Recorder
 from capture.segment import Step
-from capture.sessions import list_sessions
+from capture.store.sessions import list_sessions
 from desktop.compose import build_recorder, open_store, tune_allocator
 
 

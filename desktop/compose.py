@@ -16,8 +16,8 @@ from capture.listener import InjectionLog, InputListener
 from capture.recorder import Recorder, RecorderParts
 from capture.screen import read_screen
 from capture.segment import Step
-from capture.sessions import blob_store_for
 from capture.store.database import Database, open_database, sqlite_url
+from capture.store.sessions import blob_store_for
 from capture.window import WindowWatcher, X11ActiveWindow
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from capture.sessions import SessionSummary
+from capture.store.sessions import SessionSummary
 
 Index = QModelIndex | QPersistentModelIndex
 

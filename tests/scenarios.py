@@ -26,7 +26,7 @@ from typing import Any
 
 from capture.segment import SegmentationRules, Step, segment
 from capture.store.database import open_database, sqlite_url
-from capture.timeline import Timeline, load_timeline
+from capture.store.recording import Recording, load_recording
 from tests.xsession import ROOT, XServer, _read_line, start_recorder, stop_process
 
 # Where the pointer rests before a recording starts: outside every app window.
@@ -316,7 +316,7 @@ class Recorded:
     scenario: Scenario
     truth: Truth
     steps: list[Step]
-    timeline: Timeline
+    timeline: Recording
     db_url: str
     layout: dict[str, Any]
     stderr: str = ""
@@ -362,7 +362,7 @@ def record_with_demotrace(x: XServer, scenario: Scenario, workdir: Path) -> Reco
         app.close()
     db = open_database(url)
     try:
-        timeline = load_timeline(db, rec.session_id)
+        timeline = load_recording(db, rec.session_id)
     finally:
         db.close()
     rules = SegmentationRules.for_session(timeline.double_click_ms, timeline.double_click_px)

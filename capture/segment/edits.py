@@ -28,10 +28,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from capture.events import RawEvent
+from capture.segment.context import SegmentContext
 from capture.segment.live import segment
 from capture.segment.rules import SegmentationRules
 from capture.segment.steps import Action, FrameId, Step, StepFormatError
-from capture.segment.timeline import Timeline
 
 OPS = ("merge", "split", "delete", "reorder", "relabel")
 RELABEL_FIELDS = frozenset(
@@ -93,7 +93,7 @@ def apply_edits(
 ) -> list[Step]:
     """The steps after every edit, renumbered. ``events``/``frames`` are needed by splits."""
     out = list(steps)
-    timeline = Timeline()
+    timeline = SegmentContext()
     timeline.add_frames(frames)
     for n, edit in enumerate(edits):
         try:
@@ -115,7 +115,7 @@ def _apply(
     steps: list[Step],
     edit: EditRecord,
     events: Sequence[RawEvent],
-    timeline: Timeline,
+    timeline: SegmentContext,
     rules: SegmentationRules | None,
 ) -> list[Step]:
     args = edit.args
@@ -230,7 +230,7 @@ def _split(
     step: Step,
     at_seq: Any,
     events: Sequence[RawEvent],
-    timeline: Timeline,
+    timeline: SegmentContext,
     rules: SegmentationRules | None,
 ) -> tuple[Step, Step]:
     if step.first_seq is None or step.last_seq is None:

@@ -12,12 +12,12 @@ from __future__ import annotations
 import heapq
 
 from capture.events import MODIFIERS, EventKind, RawEvent
+from capture.segment.context import SegmentContext
 from capture.segment.draft import Draft, OrderKey, Span
 from capture.segment.keyboard import Keyboard
 from capture.segment.path import simplify_path
 from capture.segment.rules import MS, SegmentationRules
 from capture.segment.steps import Action
-from capture.segment.timeline import Timeline
 
 CLICK_TYPES = {1: "click", 2: "double_click", 3: "triple_click"}
 
@@ -81,7 +81,7 @@ class Rest:
 
 
 class Gestures:
-    def __init__(self, rules: SegmentationRules, timeline: Timeline) -> None:
+    def __init__(self, rules: SegmentationRules, timeline: SegmentContext) -> None:
         self.rules = rules
         self.timeline = timeline
         self._dbl_ns = rules.double_click_ms * MS

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from capture.events import MODIFIERS, RawEvent
+from capture.segment.context import SegmentContext
 from capture.segment.draft import Draft, OrderKey, Span
 from capture.segment.rules import MS, SegmentationRules, parse_hotkey
 from capture.segment.steps import Action
-from capture.segment.timeline import Timeline
 
 # Keys whose keysym has a character that is not typed text.
 NOT_TYPED = frozenset(
@@ -43,7 +43,7 @@ def hotkey_name(key: str, held: frozenset[str]) -> str:
 
 class Keyboard:
     def __init__(
-        self, rules: SegmentationRules, timeline: Timeline, emit: Callable[[Draft], None]
+        self, rules: SegmentationRules, timeline: SegmentContext, emit: Callable[[Draft], None]
     ) -> None:
         self.rules = rules
         self.timeline = timeline

@@ -17,11 +17,11 @@ from collections import deque
 from collections.abc import Iterable
 
 from capture.events import Marker, RawEvent, WindowChange
+from capture.segment.context import SegmentContext
 from capture.segment.gestures import Gestures
 from capture.segment.observations import Observer
 from capture.segment.rules import SegmentationRules
 from capture.segment.steps import FrameId, Step
-from capture.segment.timeline import Timeline
 
 NEVER = -(2**63)
 
@@ -33,7 +33,7 @@ class LateInputError(ValueError):
 class LiveSegmenter:
     def __init__(self, rules: SegmentationRules | None = None) -> None:
         self.rules = rules or SegmentationRules()
-        self._timeline = Timeline()
+        self._timeline = SegmentContext()
         self._gestures = Gestures(self.rules, self._timeline)
         self._observer = Observer(self.rules, self._timeline)
         self._events: deque[RawEvent] = deque()

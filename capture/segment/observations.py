@@ -29,14 +29,14 @@ from __future__ import annotations
 
 from collections import deque
 
+from capture.segment.context import SegmentContext
 from capture.segment.draft import Draft
 from capture.segment.rules import MS, SegmentationRules
 from capture.segment.steps import FrameId, Step
-from capture.segment.timeline import Timeline
 
 
 class Observer:
-    def __init__(self, rules: SegmentationRules, timeline: Timeline) -> None:
+    def __init__(self, rules: SegmentationRules, timeline: SegmentContext) -> None:
         self.rules = rules
         self.timeline = timeline
         self._settle = rules.settle_ms * MS

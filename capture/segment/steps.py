@@ -16,7 +16,17 @@ FrameId = int | str
 
 BUTTONS = ("left", "right", "middle")
 OUTCOMES = ("success", "partial", "failure", "unknown")
-TAGS = ("mistake", "recovery", "redundant", "injected_fault")
+TAGS = ("mistake", "recovery", "redundant", "injected_fault", "replayed")
+# The default list of error types for steps tagged ``mistake``; settings may extend it.
+ERROR_TYPES = (
+    "wrong_target",
+    "wrong_input",
+    "unexpected_dialog",
+    "permission_error",
+    "ambiguous_instruction",
+    "slow_environment",
+    "other",
+)
 DECISION_REASONS = ("first", "marked", "pause", "screen_change", "manual")
 
 # type -> its fields, in the order they are written.
@@ -174,6 +184,8 @@ STEP_KEYS = (
     "comments",
 )
 EVENT_KEYS = ("first_seq", "last_seq")
+# Keys added after the first release of the step JSON: written always, optional when read.
+LATER_KEYS = ("outcome_suggested", "outcome_reason", "error_type", "element", "fault")
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,10 +214,24 @@ class Step:
     outcome: str = "unknown"
     tags: tuple[str, ...] = ()
     comments: tuple[str, ...] = field(default=())
+    # Suggested from what the screen did after the step; never the person's label.
+    outcome_suggested: str | None = None
+    outcome_reason: str = ""
+    error_type: str | None = None
+    # The accessible element the action landed on: {role, name, states, bbox, path}.
+    element: Mapping[str, Any] | None = None
+    # An injected fault: {"kind": ..., plus its parameters}.
+    fault: Mapping[str, Any] | None = None
 
     def __post_init__(self) -> None:
         if self.outcome not in OUTCOMES:
             raise StepFormatError(f"outcome must be one of {', '.join(OUTCOMES)}")
+        if self.outcome_suggested is not None and self.outcome_suggested not in OUTCOMES:
+            raise StepFormatError(f"outcome_suggested must be one of {', '.join(OUTCOMES)}")
+        if self.error_type is not None and (
+            not isinstance(self.error_type, str) or not self.error_type
+        ):
+            raise StepFormatError(f"error_type must be a non-empty name, got {self.error_type!r}")
         if any(t not in TAGS for t in self.tags):
             raise StepFormatError(f"tags must be among {', '.join(TAGS)}, got {self.tags!r}")
         if self.decision_reason is not None and self.decision_reason not in DECISION_REASONS:
@@ -232,6 +258,11 @@ class Step:
             "outcome": self.outcome,
             "tags": list(self.tags),
             "comments": list(self.comments),
+            "outcome_suggested": self.outcome_suggested,
+            "outcome_reason": self.outcome_reason,
+            "error_type": self.error_type,
+            "element": None if self.element is None else dict(self.element),
+            "fault": None if self.fault is None else dict(self.fault),
         }
         if with_events:
             out["first_seq"] = self.first_seq
@@ -241,10 +272,15 @@ class Step:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Step:
         keys = set(data)
-        if keys not in (set(STEP_KEYS), set(STEP_KEYS) | set(EVENT_KEYS)):
-            missing = sorted(set(STEP_KEYS) - keys)
-            extra = sorted(keys - set(STEP_KEYS) - set(EVENT_KEYS))
+        missing = sorted(set(STEP_KEYS) - keys)
+        extra = sorted(keys - set(STEP_KEYS) - set(EVENT_KEYS) - set(LATER_KEYS))
+        if missing or extra or (keys & set(EVENT_KEYS) not in (set(), set(EVENT_KEYS))):
             raise StepFormatError(f"step keys do not match: missing {missing}, unknown {extra}")
+        for name in ("element", "fault"):
+            if data.get(name) is not None and not isinstance(data[name], Mapping):
+                raise StepFormatError(f"{name} must be an object or null, got {data[name]!r}")
+        if not isinstance(data.get("outcome_reason", ""), str):
+            raise StepFormatError("outcome_reason must be a string")
         window = data["window"]
         if window is not None and set(window) != {"title", "app"}:
             raise StepFormatError(f"window must have exactly title and app, got {window!r}")
@@ -265,4 +301,9 @@ class Step:
             outcome=data["outcome"],
             tags=tuple(data["tags"]),
             comments=tuple(data["comments"]),
+            outcome_suggested=data.get("outcome_suggested"),
+            outcome_reason=data.get("outcome_reason", ""),
+            error_type=data.get("error_type"),
+            element=data.get("element"),
+            fault=data.get("fault"),
         )

@@ -32,12 +32,43 @@ class Base(DeclarativeBase):
     pass
 
 
+class TaskRow(Base):
+    """What an annotator is asked to demonstrate, and how every demonstration of it starts."""
+
+    __tablename__ = "tasks"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    instruction: Mapped[str] = mapped_column(Text)
+    # demonstration | trajectory | error_recovery | feedback
+    category: Mapped[str] = mapped_column(String(32), default="trajectory")
+    setup_notes: Mapped[str] = mapped_column(Text, default="")
+    expected_outcome: Mapped[str] = mapped_column(Text, default="")
+    # Shell commands run before and after a recording so every take starts alike.
+    setup_command: Mapped[str] = mapped_column(Text, default="")
+    reset_command: Mapped[str] = mapped_column(Text, default="")
+    # live | after | think_aloud
+    reasoning_mode: Mapped[str] = mapped_column(String(16), default="after")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class SessionRow(Base):
     __tablename__ = "sessions"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     task: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16))  # recording | finished | interrupted
+    # Where the trajectory is in its life once recorded:
+    # draft | submitted | accepted | needs_changes | rejected
+    stage: Mapped[str] = mapped_column(String(16), default="draft")
+    # No foreign key: SQLite cannot add one to an existing table without copying
+    # it; the store clears it when a task is deleted.
+    task_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # How the session came to be: "recorded", "imported", "injected".
+    origin: Mapped[str] = mapped_column(String(16), default="recorded")
+    # An injected-fault session names the session it was replayed from, and its fault.
+    source_session_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    fault: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     wall_start_ns: Mapped[int] = mapped_column(BigInteger)
     # Session time of the last thing recorded; kept current while recording so a
@@ -83,6 +114,10 @@ class EventRow(Base):
     frame_id: Mapped[int | None] = mapped_column(
         ForeignKey("frames.id", ondelete="SET NULL"), nullable=True
     )
+    # Presses and key-downs: the top-level window the action landed on, and the
+    # accessible element under the pointer (or focused), when they could be read.
+    window: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    element: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class FrameRow(Base):
@@ -175,6 +210,13 @@ class StepRow(Base):
     outcome: Mapped[str] = mapped_column(String(16), default="unknown")
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     comments: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # What the screen did after the step suggests about its outcome (never the label itself).
+    outcome_suggested: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    outcome_reason: Mapped[str] = mapped_column(Text, default="")
+    error_type: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    element: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # An injected fault: {"kind": ..., plus its parameters}.
+    fault: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class StepEditRow(Base):
@@ -190,3 +232,55 @@ class StepEditRow(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     op: Mapped[str] = mapped_column(String(16))
     args: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class ReviewRow(Base):
+    """One reviewer's grade of one trajectory; a trajectory may have several."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (Index("ix_reviews_session", "session_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    reviewer: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    verdict: Mapped[str] = mapped_column(String(16))  # accept | needs_changes | reject
+    goal: Mapped[str | None] = mapped_column(String(16), nullable=True)  # achieved|partly|not
+    efficiency: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 1..5
+    error_handling: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 1..5
+    note_quality: Mapped[int | None] = mapped_column(Integer, nullable=True)  # 1..5
+    reason: Mapped[str] = mapped_column(Text, default="")
+    redundant_steps: Mapped[list[int]] = mapped_column(JSON, default=list)
+
+
+class ReviewCommentRow(Base):
+    """A reviewer's comment pinned to one step (or to the whole trajectory when step is None)."""
+
+    __tablename__ = "review_comments"
+    __table_args__ = (Index("ix_review_comments_session", "session_id", "step_index"),)
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("reviews.id", ondelete="CASCADE"))
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    step_index: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    text: Mapped[str] = mapped_column(Text)
+    resolved: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RedactionRow(Base):
+    """A redaction: a rectangle on one session, or a rule on window class or title.
+
+    ``session_id`` None makes it a rule for every session.
+    """
+
+    __tablename__ = "redactions"
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
+    session_id: Mapped[str | None] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), nullable=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))  # rect | window_class | window_title
+    pattern: Mapped[str] = mapped_column(Text, default="")  # glob, for the window rules
+    rect: Mapped[list[int] | None] = mapped_column(JSON, nullable=True)  # [left, top, w, h]
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -12,12 +12,12 @@ from pytestqt.qtbot import QtBot
 
 from capture.errors import DemotraceError
 from capture.events import EventKind
-from capture.framestore import FrameReader
 from capture.recorder import Recorder, State
 from capture.segment import Step
-from capture.sessions import blob_store_for, list_sessions
 from capture.store.database import Database, open_database, sqlite_url
-from capture.timeline import load_timeline
+from capture.store.frames import FrameReader
+from capture.store.recording import load_recording
+from capture.store.sessions import blob_store_for, list_sessions
 from desktop.compose import build_recorder
 from desktop.main_window import MainWindow, RecorderFactory
 from desktop.session_model import SessionTableModel
@@ -92,7 +92,7 @@ def test_record_pause_mark_and_stop_from_the_window(
     assert model.rowCount() == 1
     assert model.session_at(0).id == session_id
     assert model.data(model.index(0, 1)) == "click twice"
-    timeline = load_timeline(store, session_id)
+    timeline = load_recording(store, session_id)
     presses = [e for e in timeline.events if e.event.kind is EventKind.PRESS]
     assert [(p.event.x, p.event.y) for p in presses] == [(300, 300), (320, 320)]
     # The app's own window is painted out of what was recorded.

@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 
 from capture.events import EventKind
-from capture.framestore import FrameReader
-from capture.sessions import blob_store_for
 from capture.store.database import open_database, sqlite_url
-from capture.timeline import StoredEvent, load_timeline
+from capture.store.frames import FrameReader
+from capture.store.recording import StoredEvent, load_recording
+from capture.store.sessions import blob_store_for
 from tests.xsession import FormApp, XServer, demotrace, start_recorder
 
 TYPED = "Hello World! @#"
@@ -69,7 +69,7 @@ def test_every_injected_event_is_stored_in_order(
     assert rec.stop() == 0, rec.stderr_text
 
     db = open_database(url)
-    timeline = load_timeline(db, rec.session_id)
+    timeline = load_recording(db, rec.session_id)
     events = without_moves(timeline.events)
     seqs = [e.event.seq for e in timeline.events]
     assert seqs == list(range(len(seqs)))

@@ -15,7 +15,7 @@ import pytest
 
 from capture.events import EventKind
 from capture.store.database import open_database, sqlite_url
-from capture.timeline import load_timeline
+from capture.store.recording import load_recording
 from tests.xsession import ROOT, FormApp, XServer, demotrace, start_recorder
 
 
@@ -46,7 +46,7 @@ def test_burst_of_a_thousand_events_loses_none(
     assert elapsed < 3.0  # the burst really was a burst
 
     db = open_database(url)
-    events = [e.event for e in load_timeline(db, rec.session_id).events]
+    events = [e.event for e in load_recording(db, rec.session_id).events]
     db.close()
     kinds = [e.kind for e in events]
     assert kinds.count(EventKind.PRESS) == 251
@@ -76,7 +76,7 @@ def test_sigkill_keeps_all_but_the_last_half_second(xserver: XServer, tmp_path: 
     mover.wait()
 
     db = open_database(url)
-    timeline = load_timeline(db, rec.session_id)
+    timeline = load_recording(db, rec.session_id)
     with db.session() as s:
         from capture.store.models import SessionRow
 
@@ -120,7 +120,7 @@ def test_full_disk_stops_recording_and_keeps_what_was_committed(
         assert len(lines) == 1 and lines[0].startswith("demotrace: error: disk full"), err
         filler.unlink()
         db = open_database(url)
-        timeline = load_timeline(db, rec.session_id)
+        timeline = load_recording(db, rec.session_id)
         db.close()
         assert len(timeline.events) > 0
         shown = demotrace("show", rec.session_id, "--db", url)
@@ -158,7 +158,7 @@ def test_a_stopped_session_can_be_continued(xserver: XServer, tmp_path: Path) ->
     time.sleep(0.3)
     assert second.stop() == 0
     db = open_database(url)
-    timeline = load_timeline(db, first.session_id)
+    timeline = load_recording(db, first.session_id)
     db.close()
     presses = [e.event for e in timeline.events if e.event.kind is EventKind.PRESS]
     assert [(p.x, p.y) for p in presses] == [(10, 10), (20, 20)]
@@ -246,7 +246,7 @@ def test_losing_the_display_stops_with_one_line_and_keeps_the_recording(tmp_path
     assert len(lines) == 1 and lines[0].startswith("demotrace: error: "), err
     assert "recording stopped" in lines[0]
     db = open_database(url)
-    timeline = load_timeline(db, rec.session_id)
+    timeline = load_recording(db, rec.session_id)
     with db.session() as s:
         from capture.store.models import SessionRow
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from capture.framestore import FrameReader
-from capture.sessions import blob_store_for
 from capture.store.database import open_database
+from capture.store.frames import FrameReader
+from capture.store.sessions import blob_store_for
 from tests.scenarios import SCENARIOS, Recorded, Scenario, record_with_demotrace
 from tests.stepmatch import score
 from tests.xsession import XServer

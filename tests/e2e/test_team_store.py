@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import func, select
 
 from capture.events import EventKind
-from capture.framestore import FrameReader
-from capture.sessions import blob_store_for
 from capture.store.database import open_database
+from capture.store.frames import FrameReader
 from capture.store.models import BlobRow
-from capture.timeline import load_timeline
+from capture.store.recording import load_recording
+from capture.store.sessions import blob_store_for
 from tests.postgres import PostgresServer
 from tests.xsession import FormApp, XServer, demotrace, start_recorder
 
@@ -38,7 +38,7 @@ def test_record_into_postgresql(xserver: XServer, form: FormApp, postgres: Postg
     assert rec.stop() == 0, rec.stderr_text
 
     db = open_database(url)
-    timeline = load_timeline(db, rec.session_id)
+    timeline = load_recording(db, rec.session_id)
     presses = [e for e in timeline.events if e.event.kind is EventKind.PRESS]
     assert [(p.event.x, p.event.y) for p in presses] == [toggle, toggle]
     px, py = form.center("patch")

@@ -14,9 +14,9 @@ from capture.events import EventKind, RawEvent, WindowChange
 from capture.listener import InjectionLog
 from capture.recorder import Recorder, RecorderParts, State
 from capture.screen import Monitor, Rect, ScreenInfo
-from capture.sessions import blob_store_for, summarize
 from capture.store.database import Database
-from capture.timeline import load_timeline
+from capture.store.recording import load_recording
+from capture.store.sessions import blob_store_for, summarize
 
 
 class Screen:
@@ -91,7 +91,7 @@ def test_events_get_the_frame_that_was_on_screen_before_them(db: Database) -> No
     hands.send(EventKind.KEY_UP, key="a")
     rec.stop()
 
-    timeline = load_timeline(db, sid)
+    timeline = load_recording(db, sid)
     kinds = [e.event.kind for e in timeline.events]
     assert kinds == [EventKind.PRESS, EventKind.RELEASE, EventKind.KEY_DOWN, EventKind.KEY_UP]
     frames = {f.id: f for f in timeline.frames}
@@ -118,7 +118,7 @@ def test_paused_recorder_drops_input_and_marks_the_pause(db: Database) -> None:
     rec.mark("chose the search box")
     hands.send(EventKind.KEY_DOWN, key="c", char="c")
     rec.stop()
-    timeline = load_timeline(db, sid)
+    timeline = load_recording(db, sid)
     assert [e.event.key for e in timeline.events] == ["a", "c"]
     assert [(m.kind, m.label) for m in timeline.markers] == [
         ("pause", ""),
@@ -134,7 +134,7 @@ def test_events_inside_an_injection_span_are_synthetic(db: Database) -> None:
     with rec.injections.injecting():
         assert hands.injections is not None and hands.injections.active
     rec.stop()
-    assert load_timeline(db, sid).events == []
+    assert load_recording(db, sid).events == []
 
 
 def test_a_live_lease_refuses_a_second_recorder(db: Database) -> None:
@@ -194,7 +194,7 @@ def test_window_changes_are_stored(db: Database) -> None:
     rec = Recorder(db, blob_store_for(db), parts, fps=50)
     sid = rec.start()
     rec.stop()
-    assert [(w.title, w.app, w.window_id) for w in load_timeline(db, sid).windows] == [
+    assert [(w.title, w.app, w.window_id) for w in load_recording(db, sid).windows] == [
         ("Invoice - Editor", "editor", 42)
     ]
 
@@ -207,7 +207,7 @@ def test_session_file_layout(tmp_path: Path, db: Database) -> None:
 
 
 def test_steps_are_cut_live_and_stored_when_the_recording_stops(db: Database) -> None:
-    from capture.stepstore import computed_steps, stored_steps
+    from capture.store.steps import computed_steps, stored_steps
 
     screen, hands = Screen(), Hands()
     live: list[object] = []
@@ -232,7 +232,7 @@ def test_steps_are_cut_live_and_stored_when_the_recording_stops(db: Database) ->
         {"type": "type", "text": "hi"},
         {"type": "key", "keys": ["Return"], "repeat": 1},
     ]
-    assert steps == computed_steps(load_timeline(db, sid))
+    assert steps == computed_steps(load_recording(db, sid))
     assert [s.action.type for s in live] == ["click", "type"]
     assert steps[0].before_frame is not None and steps[0].after_frame is not None
     assert steps[0].decision_point and steps[0].decision_reason == "first"
@@ -256,7 +256,7 @@ def test_control_hotkeys_stop_pause_and_mark(db: Database) -> None:
     chord("s")
     assert stops == [True]
     rec.stop()
-    timeline = load_timeline(db, sid)
+    timeline = load_recording(db, sid)
     assert [m.kind for m in timeline.markers] == ["mark", "pause", "resume"]
     assert "x" not in [e.event.key for e in timeline.events]
 
@@ -277,7 +277,7 @@ def test_a_recorder_whose_session_was_taken_over_stops_writing(db: Database) -> 
     rec.stop()
     assert isinstance(rec.error, SessionBusyError)
     assert "taken over by another recorder" in str(rec.error)
-    assert load_timeline(db, sid).events == []
+    assert load_recording(db, sid).events == []
     with db.session() as s:
         row = s.get(SessionRow, sid)
         assert row is not None and row.lease_owner == "elsewhere:1:abc"  # left to its new holder

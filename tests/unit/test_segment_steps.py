@@ -4,7 +4,7 @@ import pytest
 
 from capture.segment import Action, Step, StepFormatError, Window
 from capture.segment.path import simplify_path
-from capture.segment.steps import STEP_KEYS, click, hotkey, key, type_text
+from capture.segment.steps import LATER_KEYS, STEP_KEYS, click, hotkey, key, type_text
 
 
 def a_step(**kw: object) -> Step:
@@ -26,7 +26,8 @@ def a_step(**kw: object) -> Step:
 
 def test_step_json_has_exactly_the_contract_keys():
     data = a_step(note="opens the file", tags=("mistake",), comments=("ok",)).to_json()
-    assert tuple(data) == STEP_KEYS
+    assert tuple(data) == STEP_KEYS + LATER_KEYS
+    assert all(data[k] in (None, "") for k in LATER_KEYS)
     assert data["action"] == {"type": "click", "x": 5, "y": 6, "button": "left", "modifiers": []}
     assert data["window"] == {"title": "Doc", "app": "gedit"}
     assert (data["note"], data["draft_note"], data["outcome"]) == ("opens the file", "", "unknown")

@@ -10,10 +10,10 @@ from sqlalchemy import insert, select
 
 from capture.errors import SessionNotFoundError
 from capture.segment import EditError, EditRecord
-from capture.stepstore import current_steps, edit, edits, resegment, stored_steps
 from capture.store.database import Database
 from capture.store.models import EventRow, SessionRow, StepEditRow
 from capture.store.rows import event_row
+from capture.store.steps import current_steps, edit, edits, resegment, stored_steps
 
 
 def store_session(db: Database, script: Script, session_id: str = "s1") -> str:

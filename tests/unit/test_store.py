@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, text
 
-from capture.blobs import DatabaseBlobStore, DirectoryBlobStore
 from capture.errors import SchemaTooNewError, StoreError
+from capture.store.blobs import DatabaseBlobStore, DirectoryBlobStore
 from capture.store.database import is_disk_full, open_database, schema_revision, sqlite_url
 
 
@@ -148,5 +148,5 @@ def test_a_version_one_store_is_upgraded_keeping_its_rows(tmp_path: Path) -> Non
     with db.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM events")).scalar() == 4
         assert conn.execute(text("SELECT count(*) FROM steps")).scalar() == 0
-    assert schema_revision(db.engine) == "0002"
+    assert schema_revision(db.engine) == "0003"
     db.close()

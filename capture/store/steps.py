@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 from capture.segment import EditRecord, SegmentationRules, Step, apply_edits, segment
 from capture.store.database import Database
 from capture.store.models import StepEditRow, StepRow
-from capture.timeline import Timeline, load_timeline
+from capture.store.recording import Recording, load_recording
 
 
-def rules_for(timeline: Timeline) -> SegmentationRules:
+def rules_for(timeline: Recording) -> SegmentationRules:
     return SegmentationRules.for_session(timeline.double_click_ms, timeline.double_click_px)
 
 
@@ -44,6 +44,11 @@ def step_row(session_id: str, step: Step) -> dict[str, Any]:
         "outcome": data["outcome"],
         "tags": data["tags"],
         "comments": data["comments"],
+        "outcome_suggested": data["outcome_suggested"],
+        "outcome_reason": data["outcome_reason"],
+        "error_type": data["error_type"],
+        "element": data["element"],
+        "fault": data["fault"],
     }
 
 
@@ -66,6 +71,11 @@ def row_step(row: StepRow) -> Step:
             "outcome": row.outcome,
             "tags": row.tags,
             "comments": row.comments,
+            "outcome_suggested": row.outcome_suggested,
+            "outcome_reason": row.outcome_reason,
+            "error_type": row.error_type,
+            "element": row.element,
+            "fault": row.fault,
         }
     )
 
@@ -106,7 +116,7 @@ def _aware(when: Any) -> Any:
     return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
-def computed_steps(timeline: Timeline, edit_log: Iterable[EditRecord] = ()) -> list[Step]:
+def computed_steps(timeline: Recording, edit_log: Iterable[EditRecord] = ()) -> list[Step]:
     """The segmentation of ``timeline`` with ``edit_log`` applied: what the table should hold."""
     rules = rules_for(timeline)
     steps = segment(
@@ -131,12 +141,12 @@ def current_steps(db: Database, session_id: str) -> list[Step]:
     steps = stored_steps(db, session_id)
     if steps:
         return steps
-    return computed_steps(load_timeline(db, session_id), edits(db, session_id))
+    return computed_steps(load_recording(db, session_id), edits(db, session_id))
 
 
 def resegment(db: Database, session_id: str) -> list[Step]:
     """Rebuild the steps from the raw events and the edit log, and store them."""
-    steps = computed_steps(load_timeline(db, session_id), edits(db, session_id))
+    steps = computed_steps(load_recording(db, session_id), edits(db, session_id))
     with db.session() as s:
         _replace(s, session_id, steps)
         s.commit()
@@ -145,7 +155,7 @@ def resegment(db: Database, session_id: str) -> list[Step]:
 
 def edit(db: Database, session_id: str, record: EditRecord) -> list[Step]:
     """Apply one edit: append it to the audit trail and store the resulting steps."""
-    timeline = load_timeline(db, session_id)
+    timeline = load_recording(db, session_id)
     log = [*edits(db, session_id), record]
     steps = computed_steps(timeline, log)  # raises EditError before anything is written
     with db.session() as s:

@@ -7,8 +7,8 @@ from collections import OrderedDict
 import numpy as np
 from sqlalchemy.orm import Session
 
-from capture.blobs import BlobStore
 from capture.framecodec import FrameEncoder, decode, frame_hash
+from capture.store.blobs import BlobStore
 
 
 class FrameWriter:

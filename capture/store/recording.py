@@ -41,7 +41,7 @@ class StoredEvent:
 
 
 @dataclass(frozen=True)
-class Timeline:
+class Recording:
     session_id: str
     double_click_ms: int
     double_click_px: int
@@ -60,7 +60,7 @@ def _event(row: EventRow) -> RawEvent:
     return event_from_row({name: getattr(row, name) for name in EVENT_FIELDS})
 
 
-def load_timeline(db: Database, session_id: str) -> Timeline:
+def load_recording(db: Database, session_id: str) -> Recording:
     with db.session() as s:
         session = s.get(SessionRow, session_id)
         if session is None:
@@ -101,7 +101,7 @@ def load_timeline(db: Database, session_id: str) -> Timeline:
                 select(WindowRow).where(WindowRow.session_id == session_id).order_by(WindowRow.t_ns)
             )
         ]
-        return Timeline(
+        return Recording(
             session_id,
             session.double_click_ms,
             session.double_click_px,

@@ -12,7 +12,7 @@ from capture.events import Marker, WindowChange
 from capture.segment.steps import FrameId, Window
 
 
-class Timeline:
+class SegmentContext:
     def __init__(self) -> None:
         self._frame_t: list[int] = []
         self._frame_id: list[FrameId] = []

@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from capture.blobs import BlobStore, DatabaseBlobStore, DirectoryBlobStore
 from capture.errors import SessionNotFoundError
+from capture.store.blobs import BlobStore, DatabaseBlobStore, DirectoryBlobStore
 from capture.store.database import Database
 from capture.store.models import (
     EventRow,

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from capture.events import Marker, RawEvent, WindowChange
 from capture.segment import LateInputError, LiveSegmenter, SegmentationRules, Step
-from capture.stepstore import add_steps
+from capture.store.steps import add_steps
 
 Written = RawEvent | Marker | WindowChange | tuple[int, float]
 

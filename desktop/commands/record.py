@@ -1,0 +1,66 @@
+"""``demotrace record``: headless recording from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+import time
+
+from capture.errors import DemotraceError
+from desktop.commands.common import add_db
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    rec = sub.add_parser("record", help="record a demonstration from the command line")
+    add_db(rec)
+    rec.add_argument("--task", default="", help="what the demonstration does")
+    rec.add_argument("--duration", type=float, help="stop after this many seconds")
+    rec.add_argument("--fps", type=float, default=10.0, help="screen grabs per second (default 10)")
+    rec.add_argument("--session", help="continue recording into this existing session")
+    rec.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from capture.display import require_x_display
+    from desktop.compose import build_recorder, open_store, tune_allocator
+
+    tune_allocator()
+    if args.duration is not None and args.duration <= 0:
+        raise DemotraceError("--duration must be positive")
+    display = require_x_display(os.environ)
+    db = open_store(args.db)
+    stop = threading.Event()
+    recorder = build_recorder(
+        db, display, args.fps, on_error=lambda _e: stop.set(), on_stop_request=stop.set
+    )
+    session_ref = args.session
+    if session_ref:
+        from capture.store.sessions import resolve_session
+
+        session_ref = resolve_session(db, session_ref)
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    # A capture thread that dies (pynput's listeners, when the X server goes
+    # away) ends the recording with one line instead of a traceback.
+    threading.excepthook = lambda hook: recorder.capture_failed(hook.exc_value or Exception())
+    session_id = recorder.start(task=args.task, session_id=session_ref)
+    print(f"recording session {session_id}", flush=True)
+    deadline = None if args.duration is None else time.monotonic() + args.duration
+    while not stop.is_set():
+        remaining = None if deadline is None else deadline - time.monotonic()
+        if remaining is not None and remaining <= 0:
+            break
+        stop.wait(0.2 if remaining is None else min(0.2, remaining))
+    recorder.stop()
+    db.close()
+    if recorder.error is not None:
+        raise recorder.error
+    print(
+        f"stopped session {session_id} "
+        f"(live steps: {len(recorder.live_steps)}, {recorder.live_cpu_s * 1000:.0f} ms CPU)",
+        file=sys.stderr,
+    )
+    return 0
