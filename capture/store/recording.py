@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 
@@ -50,6 +51,8 @@ class Recording:
     screen_changes: list[tuple[int, float]]
     markers: list[Marker]
     windows: list[WindowChange]
+    # For a session made by ``demotrace inject``: the fault and when it happened.
+    fault: dict[str, Any] | None = None
 
     @property
     def raw_events(self) -> list[RawEvent]:
@@ -110,4 +113,5 @@ def load_recording(db: Database, session_id: str) -> Recording:
             changes,
             markers,
             windows,
+            fault=session.fault if session.origin == "injected" else None,
         )

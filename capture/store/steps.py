@@ -15,8 +15,10 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from capture.segment import EditRecord, SegmentationRules, Step, apply_edits, segment
+from capture.segment.injected import label_injected
 from capture.store.database import Database
 from capture.store.models import StepEditRow, StepRow
+from capture.store.outcomes import with_suggestions
 from capture.store.recording import Recording, load_recording
 
 
@@ -127,6 +129,8 @@ def computed_steps(timeline: Recording, edit_log: Iterable[EditRecord] = ()) -> 
         windows=timeline.windows,
         rules=rules,
     )
+    if timeline.fault is not None:
+        steps = label_injected(steps, timeline.fault)
     return apply_edits(
         steps,
         edit_log,
@@ -146,7 +150,8 @@ def current_steps(db: Database, session_id: str) -> list[Step]:
 
 def resegment(db: Database, session_id: str) -> list[Step]:
     """Rebuild the steps from the raw events and the edit log, and store them."""
-    steps = computed_steps(load_recording(db, session_id), edits(db, session_id))
+    timeline = load_recording(db, session_id)
+    steps = with_suggestions(db, timeline, computed_steps(timeline, edits(db, session_id)))
     with db.session() as s:
         _replace(s, session_id, steps)
         s.commit()
@@ -158,6 +163,7 @@ def edit(db: Database, session_id: str, record: EditRecord) -> list[Step]:
     timeline = load_recording(db, session_id)
     log = [*edits(db, session_id), record]
     steps = computed_steps(timeline, log)  # raises EditError before anything is written
+    steps = with_suggestions(db, timeline, steps)
     with db.session() as s:
         seq = s.scalar(
             select(func.count())

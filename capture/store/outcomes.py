@@ -1,0 +1,61 @@
+"""Suggested outcomes for stored steps, from the frames in the blob store.
+
+Computed whenever the steps table is rebuilt (when a recording stops, on
+``resegment`` and after an edit), never in the live recorder: decoding frames
+costs a few milliseconds each and the recorder's threads have better things to
+do. Steps read back carry the suggestion stored with them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from capture.outcome import suggest_outcome
+from capture.segment import Step
+from capture.store.database import Database
+from capture.store.frames import FrameReader
+from capture.store.recording import Recording
+from capture.store.sessions import blob_store_for
+
+# Windows that become active this long after a step still count as its effect
+# when no later step comes first.
+WINDOW_WINDOW_NS = 3_000_000_000
+
+
+def with_suggestions(db: Database, timeline: Recording, steps: Sequence[Step]) -> list[Step]:
+    """``steps`` with ``outcome_suggested``/``outcome_reason`` filled in from their frames."""
+    blobs = {f.id: f.blob for f in timeline.frames}
+    reader = FrameReader(blob_store_for(db))
+    decoded: dict[str, np.ndarray] = {}
+
+    def rgb(frame_id: object, s: object) -> np.ndarray | None:
+        if frame_id is None:
+            return None
+        digest = blobs.get(int(str(frame_id)))
+        if digest is None:
+            return None
+        if digest not in decoded:
+            if len(decoded) > 8:
+                decoded.pop(next(iter(decoded)))
+            decoded[digest] = reader.rgb(digest, s)  # type: ignore[arg-type]
+        return decoded[digest]
+
+    out = []
+    with db.session() as s:
+        for i, step in enumerate(steps):
+            following = steps[i + 1] if i + 1 < len(steps) else None
+            until = following.t_start if following else step.t_end + WINDOW_WINDOW_NS
+            titles = [w.title for w in timeline.windows if step.t_start < w.t_ns <= until]
+            suggestion = suggest_outcome(
+                step,
+                rgb(step.before_frame, s),
+                rgb(step.after_frame, s),
+                later=rgb(following.before_frame, s) if following else None,
+                windows_after=titles,
+            )
+            out.append(
+                step.evolve(outcome_suggested=suggestion.outcome, outcome_reason=suggestion.reason)
+            )
+    return out
