@@ -191,8 +191,6 @@ def suggest_outcome(
                 f"an error-looking box appeared at {region.left},{region.top}"
                 f" ({region.width}x{region.height}){when}",
             )
-    if new_window := [t for t in windows_after if t and t != own]:
-        return Suggestion("success", f"a window titled {new_window[0]!r} opened{when}")
     significant = _significant(regions, step)
     if kind in POINTER_ACTIONS:
         return _pointer(step, significant, width, height, when)

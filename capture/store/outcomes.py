@@ -24,8 +24,13 @@ from capture.store.sessions import blob_store_for
 WINDOW_WINDOW_NS = 3_000_000_000
 
 
-def with_suggestions(db: Database, timeline: Recording, steps: Sequence[Step]) -> list[Step]:
-    """``steps`` with ``outcome_suggested``/``outcome_reason`` filled in from their frames."""
+def with_suggestions(
+    db: Database, timeline: Recording, steps: Sequence[Step], titles: bool = True
+) -> list[Step]:
+    """``steps`` with ``outcome_suggested``/``outcome_reason`` filled in from their frames.
+
+    ``titles=False`` judges by pixels alone (the benchmark measures both).
+    """
     blobs = {f.id: f.blob for f in timeline.frames}
     reader = FrameReader(blob_store_for(db))
     decoded: dict[str, np.ndarray] = {}
@@ -47,13 +52,13 @@ def with_suggestions(db: Database, timeline: Recording, steps: Sequence[Step]) -
         for i, step in enumerate(steps):
             following = steps[i + 1] if i + 1 < len(steps) else None
             until = following.t_start if following else step.t_end + WINDOW_WINDOW_NS
-            titles = [w.title for w in timeline.windows if step.t_start < w.t_ns <= until]
+            after = [w.title for w in timeline.windows if step.t_start < w.t_ns <= until]
             suggestion = suggest_outcome(
                 step,
                 rgb(step.before_frame, s),
                 rgb(step.after_frame, s),
                 later=rgb(following.before_frame, s) if following else None,
-                windows_after=titles,
+                windows_after=after if titles else (),
             )
             out.append(
                 step.evolve(outcome_suggested=suggestion.outcome, outcome_reason=suggestion.reason)
