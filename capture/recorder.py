@@ -250,6 +250,11 @@ class Recorder:
         assert self._clock is not None
         self._close_session(status, str(error) if error else "", self._clock.now())
 
+    def now_ns(self) -> int:
+        """The session clock, on which events and steps are timed."""
+        assert self._clock is not None, "the recorder has not started"
+        return self._clock.now()
+
     @property
     def live_cpu_s(self) -> float:
         """CPU time the live segmenter has used so far."""

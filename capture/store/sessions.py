@@ -72,6 +72,10 @@ class SessionSummary:
     app_version: str
     stop_reason: str
     frame_bytes: int | None
+    # Where the session came from: "recorded", or "injected" with its source and fault.
+    origin: str = "recorded"
+    source_session_id: str | None = None
+    fault: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -117,6 +121,9 @@ def summarize(db: Database, session_id: str, with_sizes: bool = True) -> Session
             app_version=row.app_version,
             stop_reason=row.stop_reason,
             frame_bytes=frame_bytes,
+            origin=row.origin,
+            source_session_id=row.source_session_id,
+            fault=row.fault,
         )
 
 
@@ -187,3 +194,28 @@ def session_record(db: Database, session_id: str) -> dict[str, Any]:
             "double_click_px": row.double_click_px,
             "fps": row.fps,
         }
+
+
+def mark_injected(
+    db: Database, session_id: str, source_session_id: str, fault: dict[str, Any]
+) -> None:
+    """File ``session_id`` as made by fault injection from ``source_session_id``.
+
+    The new session takes the source's task, so statistics count it with it.
+    """
+    from sqlalchemy import update
+
+    with db.session() as s:
+        source = s.get(SessionRow, source_session_id)
+        task_id = source.task_id if source is not None else None
+        s.execute(
+            update(SessionRow)
+            .where(SessionRow.id == session_id)
+            .values(
+                origin="injected",
+                source_session_id=source_session_id,
+                fault=dict(fault),
+                task_id=task_id,
+            )
+        )
+        s.commit()

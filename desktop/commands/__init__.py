@@ -10,6 +10,6 @@ from types import ModuleType
 
 
 def command_modules() -> list[ModuleType]:
-    from desktop.commands import export, record, sessions, stats, steps
+    from desktop.commands import export, inject, record, sessions, stats, steps
 
-    return [record, sessions, steps, export, stats]
+    return [record, sessions, steps, export, inject, stats]

@@ -66,9 +66,7 @@ def test_typo_refusals() -> None:
 
 def test_wrong_key_near_misses_and_given_keys() -> None:
     assert plan_fault(at(key("Return")), Fault("wrong-key")).actions == (key("Escape"),)
-    assert plan_fault(at(hotkey("ctrl", "s")), Fault("wrong-key")).actions == (
-        hotkey("ctrl", "t"),
-    )
+    assert plan_fault(at(hotkey("ctrl", "s")), Fault("wrong-key")).actions == (hotkey("ctrl", "t"),)
     plan = plan_fault(at(click(1, 1)), Fault("wrong-key", key="ctrl+w"))
     assert plan.actions == (hotkey("ctrl", "w"),)
     assert plan.record["key"] == "ctrl+w"
