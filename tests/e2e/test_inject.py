@@ -171,9 +171,7 @@ CASES = {
 
 
 @pytest.mark.parametrize("kind", list(CASES))
-def test_inject_then_recover(
-    kind: str, xserver: XServer, source: Source, tmp_path: Path
-) -> None:
+def test_inject_then_recover(kind: str, xserver: XServer, source: Source, tmp_path: Path) -> None:
     at, options, recover = CASES[kind]
     form = start_form(xserver, tmp_path / "form.jsonl")
     try:
