@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from capture.store.database import sqlite_url
-from tests.outcome_cases import all_cases, record_cases
+from tests.outcome_cases import all_cases, record_cases, time_suggestions
 from tests.xsession import XServer
 
 
@@ -28,7 +28,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         x = XServer()
         try:
-            results = record_cases(x, sqlite_url(Path(tmp) / "cases.db"), cases, Path(tmp))
+            url = sqlite_url(Path(tmp) / "cases.db")
+            session_id, results = record_cases(x, url, cases, Path(tmp))
+            timing = time_suggestions(url, session_id)
         finally:
             x.close()
     for r in results:
@@ -44,6 +46,11 @@ def main() -> int:
     blind = sum(r.pixels_only == r.case.expected for r in results)
     print(f"accuracy, pixels only (no window titles): {blind / len(results):.3f}")
     print(f"baseline (always {majority!r}): {count / len(cases):.3f}")
+    print(
+        f"\ncost on the first read: {timing.steps} steps; suggesting outcomes {timing.suggest_s:.2f} s"
+        f" ({timing.suggest_s / timing.steps * 1000:.0f} ms/step), beside cutting the same"
+        f" recording into steps {timing.segment_s:.2f} s"
+    )
     return 0
 
 

@@ -84,15 +84,23 @@ def changed_regions(before: np.ndarray, after: np.ndarray) -> list[Region]:
     if before.shape != after.shape:
         h, w = after.shape[:2]
         return [Region(0, 0, w, h, w * h)]
-    diff = cv2.absdiff(before, after)
-    mask = (diff.max(axis=2) if diff.ndim == 3 else diff) > PIXEL_THRESHOLD
-    if not mask.any():
+    if before is after:
         return []
+    diff = cv2.absdiff(before, after)
+    if diff.ndim == 3:
+        channels = cv2.split(diff)
+        diff = cv2.max(cv2.max(channels[0], channels[1]), channels[2])
+    _, binary = cv2.threshold(diff, PIXEL_THRESHOLD, 1, cv2.THRESH_BINARY)
+    if not cv2.countNonZero(binary):
+        return []
+    mask = binary.view(bool)
     h, w = mask.shape
     ch, cw = -(-h // CELL), -(-w // CELL)
-    padded = np.zeros((ch * CELL, cw * CELL), dtype=bool)
-    padded[:h, :w] = mask
-    cells: np.ndarray = np.asarray(padded.reshape(ch, CELL, cw, CELL).any(axis=(1, 3)), np.uint8)
+    padded = np.zeros((ch * CELL, cw * CELL), np.uint8)
+    padded[:h, :w] = binary
+    # A cell is changed if any pixel in it is: the largest value in each CELL x CELL block.
+    pooled = cv2.dilate(padded, np.ones((CELL, CELL), np.uint8), anchor=(0, 0))
+    cells: np.ndarray = np.ascontiguousarray(pooled[::CELL, ::CELL])
     # Join cells up to four apart (32 px): a dialog's text, icon and buttons are one region.
     joined = cv2.dilate(cells, np.ones((5, 5), np.uint8))
     count, labels = cv2.connectedComponents(joined, connectivity=8)

@@ -21,7 +21,7 @@ from typing import Any
 from capture.store.database import open_database
 from capture.store.outcomes import with_suggestions
 from capture.store.recording import load_recording
-from capture.store.steps import stored_steps
+from capture.store.steps import computed_steps, current_steps
 from tests.xsession import ROOT, XServer, _read_line, start_recorder, stop_process
 
 # Seconds to leave after each action: the after-frame is taken once the screen settles.
@@ -159,7 +159,31 @@ def _matches(step: dict[str, Any], case: Case, widgets: dict[str, list[int]]) ->
     return action["type"] in ("key", "hotkey") and action["keys"] == keys
 
 
-def record_cases(x: XServer, db_url: str, cases: list[Case], tmp: Path) -> list[Result]:
+@dataclass(frozen=True)
+class Timing:
+    """Seconds to cut the recording into steps, and to suggest their outcomes."""
+
+    steps: int
+    segment_s: float
+    suggest_s: float
+
+
+def time_suggestions(db_url: str, session_id: str) -> Timing:
+    db = open_database(db_url)
+    try:
+        t0 = time.perf_counter()
+        timeline = load_recording(db, session_id)
+        steps = computed_steps(timeline)
+        t1 = time.perf_counter()
+        with_suggestions(db, timeline, steps)
+        t2 = time.perf_counter()
+    finally:
+        db.close()
+    return Timing(len(steps), t1 - t0, t2 - t1)
+
+
+def record_cases(x: XServer, db_url: str, cases: list[Case], tmp: Path) -> tuple[str, list[Result]]:
+    """The recorded session's id, and each case with the suggestion for its step."""
     app, widgets = start_outcomes_app(x)
     try:
         rec = start_recorder(x, db_url, "--task", "outcome cases")
@@ -174,7 +198,7 @@ def record_cases(x: XServer, db_url: str, cases: list[Case], tmp: Path) -> list[
     finally:
         stop_process(app)
     db = open_database(db_url)
-    stored = stored_steps(db, rec.session_id)
+    stored = current_steps(db, rec.session_id)
     timeline = load_recording(db, rec.session_id)
     blind = with_suggestions(db, timeline, stored, titles=False)
     db.close()
@@ -194,4 +218,4 @@ def record_cases(x: XServer, db_url: str, cases: list[Case], tmp: Path) -> list[
                 blind[found].outcome_suggested,
             )
         )
-    return results
+    return rec.session_id, results

@@ -1,15 +1,17 @@
 """Suggested outcomes for stored steps, from the frames in the blob store.
 
-Computed whenever the steps table is rebuilt (when a recording stops, on
-``resegment`` and after an edit), never in the live recorder: decoding frames
-costs a few milliseconds each and the recorder's threads have better things to
-do. Steps read back carry the suggestion stored with them.
+Never computed in the live recorder, nor when a recording stops: decoding and
+comparing frames costs tens of milliseconds per step (docs/benchmarks.md).
+``current_steps`` fills them in on the first read after the steps were
+(re)computed and stores them, so a walkthrough, ``steps --json`` or an export
+sees them and later reads cost nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+import cv2
 import numpy as np
 
 from capture.outcome import suggest_outcome
@@ -44,7 +46,8 @@ def with_suggestions(
         if digest not in decoded:
             if len(decoded) > 8:
                 decoded.pop(next(iter(decoded)))
-            decoded[digest] = reader.rgb(digest, s)  # type: ignore[arg-type]
+            bgra = reader.pixels(digest, s)  # type: ignore[arg-type]
+            decoded[digest] = cv2.cvtColor(bgra, cv2.COLOR_BGRA2RGB)
         return decoded[digest]
 
     out = []

@@ -1,8 +1,9 @@
 """Counts over the whole store: what the data set holds, for ``demotrace stats`` and the app.
 
 - trajectories by task category (sessions without a task: ``uncategorised``);
-- outcomes per step (the person's label and the suggestion, separately) and per
-  trajectory (see ``trajectory_outcome``);
+- outcomes per step (the person's label and the suggestion, separately; steps
+  of sessions not read since they were cut count as ``pending`` suggestions)
+  and per trajectory (see ``trajectory_outcome``);
 - faults injected, by kind, and how many were recovered: the session reached
   its goal after the fault (``recovered``);
 - mistakes by error type (steps tagged ``mistake``; no type: ``unspecified``).
@@ -23,6 +24,8 @@ from capture.store.models import ReviewRow, SessionRow, StepRow, TaskRow
 
 UNCATEGORISED = "uncategorised"
 UNSPECIFIED = "unspecified"
+# Steps whose suggestion is not computed yet (it is, on the session's first read).
+PENDING = "pending"
 GOAL_OUTCOMES = {"achieved": "success", "partly": "partial", "not": "failure"}
 
 
@@ -107,8 +110,7 @@ def collect_stats(db: Database) -> Stats:
         for session_id, outcome, outcome_suggested, tags, error_type in rows:
             steps[session_id].append(StepOutcome(outcome, outcome_suggested))
             per_step[outcome] += 1
-            if outcome_suggested is not None:
-                suggested[outcome_suggested] += 1
+            suggested[outcome_suggested or PENDING] += 1
             if "mistake" in (tags or ()):
                 mistakes[error_type or UNSPECIFIED] += 1
 

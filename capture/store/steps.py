@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from capture.segment import EditRecord, SegmentationRules, Step, apply_edits, segment
@@ -141,17 +141,46 @@ def computed_steps(timeline: Recording, edit_log: Iterable[EditRecord] = ()) -> 
 
 
 def current_steps(db: Database, session_id: str) -> list[Step]:
-    """The stored steps; for a session never segmented (e.g. killed mid-recording), computed."""
+    """The stored steps; for a session never segmented (e.g. killed mid-recording), computed.
+
+    Outcome suggestions are filled in here, on the first read after the steps
+    were (re)computed, and stored: decoding frames would slow the end of a
+    recording by tens of milliseconds per step.
+    """
     steps = stored_steps(db, session_id)
-    if steps:
+    if not steps:
+        timeline = load_recording(db, session_id)
+        return with_suggestions(db, timeline, computed_steps(timeline, edits(db, session_id)))
+    if all(step.outcome_suggested is not None for step in steps):
         return steps
-    return computed_steps(load_recording(db, session_id), edits(db, session_id))
+    steps = with_suggestions(db, load_recording(db, session_id), steps)
+    with db.session() as s:
+        s.execute(
+            update(StepRow),
+            [
+                {
+                    "id": row_id,
+                    "outcome_suggested": step.outcome_suggested,
+                    "outcome_reason": step.outcome_reason,
+                }
+                for row_id, step in zip(_row_ids(s, session_id), steps, strict=True)
+            ],
+        )
+        s.commit()
+    return steps
+
+
+def _row_ids(s: Session, session_id: str) -> list[int]:
+    return list(
+        s.scalars(
+            select(StepRow.id).where(StepRow.session_id == session_id).order_by(StepRow.index)
+        )
+    )
 
 
 def resegment(db: Database, session_id: str) -> list[Step]:
     """Rebuild the steps from the raw events and the edit log, and store them."""
-    timeline = load_recording(db, session_id)
-    steps = with_suggestions(db, timeline, computed_steps(timeline, edits(db, session_id)))
+    steps = computed_steps(load_recording(db, session_id), edits(db, session_id))
     with db.session() as s:
         _replace(s, session_id, steps)
         s.commit()
@@ -163,7 +192,6 @@ def edit(db: Database, session_id: str, record: EditRecord) -> list[Step]:
     timeline = load_recording(db, session_id)
     log = [*edits(db, session_id), record]
     steps = computed_steps(timeline, log)  # raises EditError before anything is written
-    steps = with_suggestions(db, timeline, steps)
     with db.session() as s:
         seq = s.scalar(
             select(func.count())

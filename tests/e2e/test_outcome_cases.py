@@ -12,7 +12,7 @@ from tests.xsession import XServer
 def test_suggestions_match_the_known_outcomes(xserver: XServer, tmp_path: Path) -> None:
     cases = quick_cases()
     assert {c.expected for c in cases} == {"success", "failure"}
-    results = record_cases(xserver, sqlite_url(tmp_path / "cases.db"), cases, tmp_path)
+    _, results = record_cases(xserver, sqlite_url(tmp_path / "cases.db"), cases, tmp_path)
     wrong = [(r.case.name, r.suggested, r.reason) for r in results if not r.right]
     assert all(r.suggested is not None for r in results), wrong
     assert sum(r.right for r in results) / len(results) >= 0.9, wrong

@@ -1,19 +1,26 @@
-"""Stored steps carry a suggested outcome, computed from their frames when the steps are rebuilt."""
+"""Stored steps get a suggested outcome on their first read, computed from their frames."""
 
 from __future__ import annotations
 
 from capture.store.database import Database
-from capture.store.steps import resegment, stored_steps
+from capture.store.steps import current_steps, resegment, stored_steps
 from tests.stored import stored_session
 
 
-def test_resegment_fills_in_suggestions_from_the_frames(db: Database) -> None:
+def test_the_first_read_fills_in_suggestions_and_stores_them(db: Database) -> None:
     sid = stored_session(db).id
     steps = resegment(db, sid)
-    assert steps == stored_steps(db, sid)
-    assert all(s.outcome_suggested is not None for s in steps)
-    by_type = {s.action.type: s for s in steps}
+    assert all(s.outcome_suggested is None for s in stored_steps(db, sid))
+    read = current_steps(db, sid)
+    assert [s.action for s in read] == [s.action for s in steps]
+    assert all(s.outcome_suggested is not None for s in read)
+    assert stored_steps(db, sid) == read  # stored: the next read costs nothing
+    by_type = {s.action.type: s for s in read}
     # Every frame of the stored session differs from the last: something changed each time.
     assert by_type["click"].outcome_suggested == "success"
-    assert by_type["click"].outcome_reason
-    assert all(s.outcome == "unknown" for s in steps)  # the person's label is untouched
+    assert by_type["click"].outcome_reason == "the change stays at the target"
+    assert all(s.outcome == "unknown" for s in read)  # the person's label is untouched
+    # Recomputing the steps (an edit, a resegment) drops them until the next read.
+    resegment(db, sid)
+    assert stored_steps(db, sid)[0].outcome_suggested is None
+    assert current_steps(db, sid) == read

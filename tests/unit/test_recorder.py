@@ -207,7 +207,6 @@ def test_session_file_layout(tmp_path: Path, db: Database) -> None:
 
 
 def test_steps_are_cut_live_and_stored_when_the_recording_stops(db: Database) -> None:
-    from capture.store.outcomes import with_suggestions
     from capture.store.steps import computed_steps, stored_steps
 
     screen, hands = Screen(), Hands()
@@ -233,8 +232,7 @@ def test_steps_are_cut_live_and_stored_when_the_recording_stops(db: Database) ->
         {"type": "type", "text": "hi"},
         {"type": "key", "keys": ["Return"], "repeat": 1},
     ]
-    timeline = load_recording(db, sid)
-    assert steps == with_suggestions(db, timeline, computed_steps(timeline))
+    assert steps == computed_steps(load_recording(db, sid))
     assert [s.action.type for s in live] == ["click", "type"]
     assert steps[0].before_frame is not None and steps[0].after_frame is not None
     assert steps[0].decision_point and steps[0].decision_reason == "first"
