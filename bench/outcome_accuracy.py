@@ -47,7 +47,8 @@ def main() -> int:
     print(f"accuracy, pixels only (no window titles): {blind / len(results):.3f}")
     print(f"baseline (always {majority!r}): {count / len(cases):.3f}")
     print(
-        f"\ncost on the first read: {timing.steps} steps; suggesting outcomes {timing.suggest_s:.2f} s"
+        f"\ncost on the first read: {timing.steps} steps;"
+        f" suggesting outcomes {timing.suggest_s:.2f} s"
         f" ({timing.suggest_s / timing.steps * 1000:.0f} ms/step), beside cutting the same"
         f" recording into steps {timing.segment_s:.2f} s"
     )

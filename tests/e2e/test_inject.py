@@ -10,6 +10,7 @@ session (prefix, fault, recovery, link to the source) and the form's end state.
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -19,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import mss
+import mss.tools
 import pytest
 
 from capture.store.database import sqlite_url
@@ -157,6 +160,11 @@ def _recover_wrong_key(x: XServer, form: FormApp) -> None:
 
 
 def _recover_dialog(x: XServer, form: FormApp) -> None:
+    shots = os.environ.get("DEMOTRACE_SCREENSHOTS")
+    if shots:  # the error box over the form, as the person finds it
+        with mss.MSS(display=x.display) as screen:
+            shot = screen.grab({"left": 0, "top": 0, "width": 1200, "height": 820})
+            mss.tools.to_png(shot.rgb, shot.size, output=str(Path(shots) / "fault-dialog.png"))
     _key(x, "Return")  # dismiss the error box
     _rest(x, form, 6)
 
