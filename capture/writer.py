@@ -13,10 +13,9 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from capture.errors import DemotraceError, DiskFullError, SessionBusyError, StoreError
@@ -26,12 +25,12 @@ from capture.live_steps import LiveSteps, Written
 from capture.store.blobs import BlobStore
 from capture.store.database import Database, is_disk_full
 from capture.store.frames import FrameWriter
+from capture.store.lease import renew
 from capture.store.models import (
     EventRow,
     FrameRow,
     MarkerRow,
     ScreenChangeRow,
-    SessionRow,
     WindowRow,
 )
 from capture.store.rows import event_row
@@ -274,12 +273,7 @@ class StoreWriter:
                 if self._live is not None:
                     settling_from = self._action_start_t if self._action_t is not None else None
                     self._live.feed(s, written, self._new_frames, settling_from)
-                held = s.execute(
-                    update(SessionRow)
-                    .where(SessionRow.id == sid, SessionRow.lease_owner == self._lease_owner)
-                    .values(duration_ns=self._last_t, lease_heartbeat=datetime.now(UTC))
-                )
-                if held.rowcount == 0:  # type: ignore[attr-defined]
+                if not renew(s, sid, self._lease_owner, self._last_t):
                     raise SessionBusyError(
                         f"session {sid} was taken over by another recorder; recording stopped"
                     )

@@ -34,6 +34,14 @@ from capture.segment.draft import Draft
 from capture.segment.rules import MS, SegmentationRules
 from capture.segment.steps import FrameId, Step
 
+# Why a step is a decision point, in the words shown beside it.
+DECISION_REASONS = {
+    "first": "first step",
+    "marked": "marked (hotkey or button)",
+    "pause": "after a pause",
+    "screen_change": "screen changed a lot",
+}
+
 
 class Observer:
     def __init__(self, rules: SegmentationRules, timeline: SegmentContext) -> None:

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 
 from capture.segment import EditRecord, SegmentationRules, Step, apply_edits, segment
 from capture.store.database import Database
-from capture.store.models import StepEditRow, StepRow
+from capture.store.lease import orphaned
+from capture.store.models import SessionRow, StepEditRow, StepRow
 from capture.store.recording import Recording, load_recording
 
 
@@ -87,7 +88,7 @@ def add_steps(s: Session, session_id: str, steps: Iterable[Step]) -> None:
         s.execute(insert(StepRow), rows)
 
 
-def _replace(s: Session, session_id: str, steps: Sequence[Step]) -> None:
+def replace_steps(s: Session, session_id: str, steps: Sequence[Step]) -> None:
     s.execute(delete(StepRow).where(StepRow.session_id == session_id))
     add_steps(s, session_id, steps)
 
@@ -137,8 +138,12 @@ def computed_steps(timeline: Recording, edit_log: Iterable[EditRecord] = ()) -> 
 
 
 def current_steps(db: Database, session_id: str) -> list[Step]:
-    """The stored steps; for a session never segmented (e.g. killed mid-recording), computed."""
-    steps = stored_steps(db, session_id)
+    """The stored steps; computed for a session never segmented, or one whose recorder
+    died in a store that could not be written to recover it (it holds only the live steps)."""
+    with db.session() as s:
+        row = s.get(SessionRow, session_id)
+        dead = row is not None and orphaned(row) is not None
+    steps = [] if dead else stored_steps(db, session_id)
     if steps:
         return steps
     return computed_steps(load_recording(db, session_id), edits(db, session_id))
@@ -148,7 +153,7 @@ def resegment(db: Database, session_id: str) -> list[Step]:
     """Rebuild the steps from the raw events and the edit log, and store them."""
     steps = computed_steps(load_recording(db, session_id), edits(db, session_id))
     with db.session() as s:
-        _replace(s, session_id, steps)
+        replace_steps(s, session_id, steps)
         s.commit()
     return steps
 
@@ -174,6 +179,6 @@ def edit(db: Database, session_id: str, record: EditRecord) -> list[Step]:
                 args=dict(record.args),
             )
         )
-        _replace(s, session_id, steps)
+        replace_steps(s, session_id, steps)
         s.commit()
     return steps
