@@ -68,6 +68,9 @@ class XServer:
         env = {k: v for k, v in os.environ.items() if k not in ("WAYLAND_DISPLAY",)}
         env["DISPLAY"] = self.display
         env["QT_QPA_PLATFORM"] = "xcb"
+        if not Path(env.get("XAUTHORITY") or Path.home() / ".Xauthority").exists():
+            # python-xlib insists on an authority file; this Xvfb needs no cookie.
+            env["XAUTHORITY"] = os.devnull
         env["PYTHONPATH"] = str(ROOT)
         return env
 

@@ -157,6 +157,7 @@ def open_database(url: str, *, migrate: bool = True, readonly: bool = False) -> 
         raise StoreError(f"not a database URL: {url!r}") from None
     kwargs: dict[str, Any] = {}
     path: Path | None = None
+    existed = False
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             path = Path(parsed.database).expanduser()
@@ -167,6 +168,7 @@ def open_database(url: str, *, migrate: bool = True, readonly: bool = False) -> 
                     raise NoStoreError(f"there is no demotrace store at {path}")
                 url = _readonly_sqlite_url(path)
             else:
+                existed = path.exists() and path.stat().st_size > 0
                 try:
                     path.parent.mkdir(parents=True, exist_ok=True)
                 except OSError as exc:
@@ -186,6 +188,8 @@ def open_database(url: str, *, migrate: bool = True, readonly: bool = False) -> 
         event.listen(engine, "connect", _sqlite_reader_pragmas if readonly else _sqlite_pragmas)
         _explain_damage(engine, path or shown)
     try:
+        if existed and path is not None:
+            _check_intact(engine, path)
         _check_and_migrate(engine, migrate=migrate and not readonly, readonly=readonly)
     except StoreError:
         engine.dispose()
@@ -217,6 +221,14 @@ def _readonly_sqlite_url(path: Path) -> str:
     if not _writable(path.parent) and not Path(f"{path}-wal").exists():
         query += "&immutable=1"
     return f"sqlite:///file:{quote(str(path.absolute()))}?{query}&uri=true"
+
+
+def _check_intact(engine: Engine, path: Path) -> None:
+    """Refuse to write into a damaged file (a few tenths of a second for a large store)."""
+    with engine.connect() as conn:
+        verdict = conn.execute(text("PRAGMA quick_check(1)")).scalar()
+    if verdict != "ok":
+        raise damaged_error(path, "SQLite's integrity check failed")
 
 
 def _explain_damage(engine: Engine, where: Path | str) -> None:

@@ -7,6 +7,7 @@ import json
 
 from desktop.commands.common import add_db, describe_action, table
 
+
 def _epilog() -> str:
     from capture.segment import SegmentationRules
 

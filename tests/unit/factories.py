@@ -11,6 +11,7 @@ what the person did::
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from capture.events import EventKind, RawEvent
 
@@ -211,3 +212,52 @@ def click_at(
     x: int, y: int, button: str = "left", modifiers: list[str] | None = None, kind: str = "click"
 ) -> dict[str, object]:
     return {"type": kind, "x": x, "y": y, "button": button, "modifiers": modifiers or []}
+
+
+def stored_session(
+    db: Any, script: Script | None = None, session_id: str = "s1", **row: Any
+) -> str:
+    """A session row (finished unless ``status`` says otherwise) holding ``script``'s events."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert
+
+    from capture.store.models import EventRow, SessionRow
+    from capture.store.rows import event_row
+
+    events = script.events if script is not None else []
+    values: dict[str, Any] = {
+        "id": session_id,
+        "task": "t",
+        "status": "finished",
+        "created_at": datetime.now(UTC),
+        "wall_start_ns": 0,
+        "duration_ns": events[-1].t_ns if events else 0,
+        "platform": "test",
+        "app_version": "0",
+        "screen": {"virtual": {"left": 0, "top": 0, "width": 16, "height": 8}, "monitors": []},
+        "double_click_ms": 400,
+        "double_click_px": 5,
+        "fps": 10,
+        **row,
+    }
+    with db.session() as s:
+        s.add(SessionRow(**values))
+        if events:
+            s.execute(insert(EventRow), [event_row(e, session_id=session_id) for e in events])
+        s.commit()
+    return session_id
+
+
+def damage(path: Any, table: str = "sessions") -> None:
+    """Overwrite the first page of ``table`` with garbage, as a failing disk would."""
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        root = conn.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)
+        ).fetchone()
+        page = conn.execute("PRAGMA page_size").fetchone()[0]
+    data = bytearray(path.read_bytes())
+    data[(root[0] - 1) * page : root[0] * page] = b"\xa5" * page
+    path.write_bytes(bytes(data))
