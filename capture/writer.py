@@ -33,7 +33,13 @@ from capture.store.models import (
     ScreenChangeRow,
     WindowRow,
 )
-from capture.store.rows import event_row
+from capture.store.rows import (
+    event_row,
+    frame_row,
+    marker_row,
+    screen_change_row,
+    window_row,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,16 +180,7 @@ class StoreWriter:
         digest = self._frames.put(frame.pixels, frame.width, frame.height, s)
         frame_id: int = s.execute(
             insert(FrameRow).returning(FrameRow.id),
-            {
-                "session_id": self._session_id,
-                "t_ns": frame.t_ns,
-                "blob": digest,
-                "left": frame.left,
-                "top": frame.top,
-                "width": frame.width,
-                "height": frame.height,
-                "reason": reason,
-            },
+            frame_row(frame, digest, reason, session_id=self._session_id),
         ).scalar_one()
         self._frame_ids[frame.number] = frame_id
         self._new_frames.append((frame_id, frame.t_ns))
@@ -232,30 +229,13 @@ class StoreWriter:
                             self._change_t = max(self._change_t, item.t_ns)
                         if item.frame is not None:
                             self._screen = item.frame
-                        changes.append(
-                            {"session_id": sid, "t_ns": item.t_ns, "changed": item.changed}
-                        )
+                        changes.append(screen_change_row(item.t_ns, item.changed, session_id=sid))
                         written.append((item.t_ns, item.changed))
                     elif isinstance(item, Marker):
-                        markers.append(
-                            {
-                                "session_id": sid,
-                                "t_ns": item.t_ns,
-                                "kind": item.kind,
-                                "label": item.label,
-                            }
-                        )
+                        markers.append(marker_row(item, session_id=sid))
                         written.append(item)
                     elif isinstance(item, WindowChange):
-                        windows.append(
-                            {
-                                "session_id": sid,
-                                "t_ns": item.t_ns,
-                                "title": item.title,
-                                "app": item.app,
-                                "window_id": item.window_id,
-                            }
-                        )
+                        windows.append(window_row(item, session_id=sid))
                         written.append(item)
                     else:
                         self._frame_id(s, item.frame, item.reason)
