@@ -33,13 +33,14 @@ from capture.live_steps import LiveSteps
 from capture.own_windows import OwnWindows
 from capture.screen import ScreenInfo
 from capture.segment import SegmentationRules, Step
+from capture.segment.settle import Settling
 from capture.store.blobs import BlobStore
 from capture.store.database import Database
 from capture.store.lease import claim, new_owner, release
 from capture.store.models import EventRow, SessionRow
 from capture.store.steps import resegment
 from capture.version import app_version
-from capture.writer import ObservedEvent, Settling, Snapshot, StoreWriter
+from capture.writer import ObservedEvent, Snapshot, StoreWriter
 
 
 class State(StrEnum):
@@ -154,13 +155,9 @@ class Recorder:
                 owner,
                 self._fail,
                 first_seq=first_seq,
-                settling=Settling(
-                    clock.now,
-                    quiet_ns=rules.settle_ms * 1_000_000,
-                    max_ns=rules.after_max_ms * 1_000_000,
-                    noise=rules.settle_noise,
-                ),
+                settling=Settling.from_rules(rules),
                 live=self._live if not continuing else None,
+                now=clock.now,
             )
             # Listeners and the window watcher first: their start-up (imports, X
             # connections) must not delay the grabber's first ticks.
