@@ -379,6 +379,7 @@ def make_recorders(options: argparse.Namespace) -> list[Recorder]:
     extra = dict(item.split("=", 1) for item in options.oa_env)
     known: dict[str, Recorder] = {
         "demotrace": Demotrace(),
+        "demotrace-nodamage": Demotrace(damage=False),
         "ffmpeg": FfmpegX11grab(options.ffmpeg_codec),
         "openadapt": OpenAdaptCapture(options.openadapt_capture, extra),
     }
