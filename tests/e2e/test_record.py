@@ -177,9 +177,7 @@ def test_every_injected_event_is_stored_in_order(
         "tags",
         "error_type",
         "comments",
-        "outcome_suggested",
         "outcome_reason",
-        "error_type",
         "element",
         "fault",
     }
