@@ -2,8 +2,8 @@
 
     python -m bench.outcome_accuracy
 
-Starts Xvfb, the outcomes app (tests/apps/outcomes.py) and ``demotrace record``,
-plays every case of tests/outcome_cases.py with xdotool, and compares each
+Starts Xvfb, the outcomes app (scripted/apps/outcomes.py) and ``demotrace record``,
+plays every case of scripted/outcome_cases.py with xdotool, and compares each
 step's ``outcome_suggested`` with the known label. The baseline in the same run
 is the majority label (always "success"), which is what a suggestion that only
 says "something happened" would score.
@@ -19,8 +19,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from capture.store.database import sqlite_url
-from tests.outcome_cases import all_cases, record_cases, time_suggestions
-from tests.xsession import XServer
+from scripted.outcome_cases import all_cases, record_cases, time_suggestions
+from scripted.xserver import XServer
 
 
 def main() -> int:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from capture.store.database import sqlite_url
-from tests.outcome_cases import quick_cases, record_cases
-from tests.xsession import XServer
+from scripted.outcome_cases import quick_cases, record_cases
+from scripted.xserver import XServer
 
 
 def test_suggestions_match_the_known_outcomes(xserver: XServer, tmp_path: Path) -> None:

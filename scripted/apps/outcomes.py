@@ -1,7 +1,7 @@
 """A small real Qt app whose controls succeed, fail or do nothing, for outcome suggestions.
 
-Run it as ``python -m tests.apps.outcomes [--geometry X,Y,W,H]``. Like the test
-form (tests/apps/form.py) it is frameless, placed where ``--geometry`` says, and
+Run it as ``python -m scripted.apps.outcomes [--geometry X,Y,W,H]``. Like the test
+form (scripted/apps/form.py) it is frameless, placed where ``--geometry`` says, and
 prints one JSON line with its widgets' screen rectangles, then ``ready``.
 
 Widgets: line edits ``name`` and ``email``; ``submit``, which shows "Saved" in
@@ -20,7 +20,7 @@ import json
 import os
 import sys
 
-from tests.apps.form import parse_geometry
+from scripted.apps.form import parse_geometry
 
 
 def main(argv: list[str] | None = None) -> int:

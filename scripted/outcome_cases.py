@@ -1,4 +1,4 @@
-"""Labelled cases for the outcome suggestion, played on tests/apps/outcomes.py and recorded.
+"""Labelled cases for the outcome suggestion, played on scripted/apps/outcomes.py and recorded.
 
 Each case is one action whose right outcome is known (a click on a disabled
 button fails, a submit that shows "Saved" succeeds ...). ``record_cases``
@@ -22,7 +22,8 @@ from capture.store.database import open_database
 from capture.store.outcomes import with_suggestions
 from capture.store.recording import load_recording
 from capture.store.steps import computed_steps, current_steps
-from tests.xsession import ROOT, XServer, _read_line, start_recorder, stop_process
+from scripted.cli import start_recorder
+from scripted.xserver import ROOT, XServer, read_line, stop_process
 
 # Seconds to leave after each action: the after-frame is taken once the screen settles.
 SETTLE_S = 0.7
@@ -101,7 +102,7 @@ class Result:
 
 def start_outcomes_app(x: XServer) -> tuple[subprocess.Popen[str], dict[str, list[int]]]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.apps.outcomes"],
+        [sys.executable, "-m", "scripted.apps.outcomes"],
         env=x.env,
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -111,7 +112,7 @@ def start_outcomes_app(x: XServer) -> tuple[subprocess.Popen[str], dict[str, lis
     deadline = time.monotonic() + 60
     widgets: dict[str, list[int]] = {}
     while True:
-        line = _read_line(proc, max(0.1, deadline - time.monotonic())).strip()
+        line = read_line(proc, max(0.1, deadline - time.monotonic())).strip()
         if not line and proc.poll() is not None:
             stop_process(proc)
             raise RuntimeError("outcomes app exited before it was ready")
