@@ -19,7 +19,6 @@ from capture.segment import Step
 from capture.store.database import Database
 from capture.store.frames import FrameReader
 from capture.store.recording import Recording
-from capture.store.sessions import blob_store_for
 
 # Windows that become active this long after a step still count as its effect
 # when no later step comes first.
@@ -33,6 +32,8 @@ def with_suggestions(
 
     ``titles=False`` judges by pixels alone (the benchmark measures both).
     """
+    from capture.store.sessions import blob_store_for  # sessions -> recovery -> steps -> here
+
     blobs = {f.id: f.blob for f in timeline.frames}
     reader = FrameReader(blob_store_for(db))
     decoded: dict[str, np.ndarray] = {}
