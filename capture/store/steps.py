@@ -84,8 +84,8 @@ def current_steps(db: Database, session_id: str) -> list[Step]:
     died in a store that could not be written to recover it (it holds only the live steps).
 
     Outcome suggestions are filled in here, on the first read after the steps
-    were (re)computed, and stored: decoding frames would slow the end of a
-    recording by tens of milliseconds per step.
+    were (re)computed, and stored if the store is open for writing: decoding
+    frames would slow the end of a recording by tens of milliseconds per step.
     """
     with db.session() as s:
         row = s.get(SessionRow, session_id)
@@ -97,6 +97,8 @@ def current_steps(db: Database, session_id: str) -> list[Step]:
     if all(step.outcome_suggested is not None for step in steps):
         return steps
     steps = with_suggestions(db, load_recording(db, session_id), steps)
+    if db.readonly:  # a reader (or a store on read-only media): computed, not kept
+        return steps
     with db.session() as s:
         s.execute(
             update(StepRow),

@@ -21,7 +21,7 @@ def run(args: argparse.Namespace) -> int:
     from capture.store.stats import collect_stats
     from desktop.compose import open_store
 
-    stats = collect_stats(open_store(args.db))
+    stats = collect_stats(open_store(args.db, readonly=True))
     if args.json:
         print(json.dumps(stats.to_json(), indent=2, ensure_ascii=False))
         return 0

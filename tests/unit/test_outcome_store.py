@@ -24,3 +24,16 @@ def test_the_first_read_fills_in_suggestions_and_stores_them(db: Database) -> No
     resegment(db, sid)
     assert stored_steps(db, sid)[0].outcome_suggested is None
     assert current_steps(db, sid) == read
+
+
+def test_a_read_only_store_gets_suggestions_without_keeping_them(db: Database) -> None:
+    from capture.store.database import open_database
+
+    sid = stored_session(db).id
+    reader = open_database(db.url, readonly=True)
+    try:
+        read = current_steps(reader, sid)
+    finally:
+        reader.close()
+    assert all(s.outcome_suggested is not None for s in read)
+    assert all(s.outcome_suggested is None for s in stored_steps(db, sid))
