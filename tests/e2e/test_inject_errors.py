@@ -9,11 +9,10 @@ from capture.store.database import Database
 from tests.stored import stored_session
 from tests.xsession import XServer, demotrace
 
+# The fault plans' refusals are unit-tested (tests/unit/test_faults.py); these check the CLI.
 MISFITS = [
     (["--at", "99", "--fault", "skip"], "--at 99: session"),
     (["--at", "0", "--fault", "typo"], "typo needs a typing step; step 0 is click"),
-    (["--at", "1", "--fault", "offset"], "offset needs a pointer step; step 1 is type"),
-    (["--at", "0", "--fault", "wrong-key"], "wrong-key without --key needs a key"),
     (["--at", "0", "--fault", "wrong-key", "--key", "a+b"], "only ctrl, alt, shift"),
 ]
 
