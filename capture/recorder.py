@@ -8,7 +8,7 @@ import platform
 import socket
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -18,20 +18,26 @@ from sqlalchemy import select, update
 
 from capture.clock import SessionClock
 from capture.errors import DemotraceError, SessionBusyError, SessionNotFoundError
-from capture.events import ACTION_STARTS, EventKind, Marker, RawEvent, WindowChange
+from capture.events import ACTION_STARTS, MODIFIERS, EventKind, Marker, RawEvent, WindowChange
 from capture.grabber import DrawHint, FrameRing, ScreenChange, ScreenGrabber, ScreenSource
 from capture.listener import InjectionLog
 from capture.live_steps import LiveSteps
 from capture.own_windows import OwnWindows
+from capture.privacy.exclusions import Exclusions
+from capture.privacy.guard import EXCLUDED_LABEL, Privacy, PrivacyGuard
+from capture.privacy.redact import Redaction
+from capture.privacy.secret import SECRET_PLACEHOLDER
 from capture.screen import ScreenInfo
 from capture.segment import SegmentationRules, Step
 from capture.store.blobs import BlobStore
 from capture.store.database import Database
 from capture.store.models import EventRow, SessionRow
 from capture.store.steps import resegment
+from capture.store.usage import StoreUsage, store_usage
 from capture.writer import ObservedEvent, Settling, Snapshot, StoreWriter
 
 LEASE_TIMEOUT = timedelta(seconds=5)
+FIRST_WINDOW_WAIT_S = 0.5  # at most this long for the active window before the first frame
 
 
 class State(StrEnum):
@@ -62,6 +68,14 @@ class RecorderParts:
     draw_hint: Callable[[], DrawHint | None] | None = None
 
 
+HOTKEY_ACTIONS = {
+    "stop": "stop recording",
+    "pause": "pause / resume",
+    "mark": "mark a decision point",
+    "secret": f"secret mode on/off (typing is stored as {SECRET_PLACEHOLDER})",
+}
+
+
 @dataclass(frozen=True)
 class Hotkeys:
     """Global hotkeys that control the recorder (segmentation drops them from the steps)."""
@@ -69,15 +83,25 @@ class Hotkeys:
     stop: frozenset[str] = frozenset({"ctrl", "alt", "s"})
     pause: frozenset[str] = frozenset({"ctrl", "alt", "p"})
     mark: frozenset[str] = frozenset({"ctrl", "alt", "m"})
+    secret: frozenset[str] = frozenset({"ctrl", "alt", "h"})
 
     def command(self, event: RawEvent) -> str | None:
         if event.kind is not EventKind.KEY_DOWN or not event.key or not event.modifiers:
             return None
         pressed = event.modifiers | {event.key.lower() if len(event.key) == 1 else event.key}
-        for name in ("stop", "pause", "mark"):
+        for name in HOTKEY_ACTIONS:
             if pressed == getattr(self, name):
                 return name
         return None
+
+    def describe(self) -> list[tuple[str, str]]:
+        """(keys, what they do) for help texts, e.g. ``("ctrl+alt+h", "secret mode on/off")``."""
+        out = []
+        for name, doing in HOTKEY_ACTIONS.items():
+            keys: frozenset[str] = getattr(self, name)
+            mods = [m for m in MODIFIERS if m in keys]
+            out.append(("+".join(mods + sorted(keys - set(mods))), doing))
+        return out
 
 
 def new_session_id() -> str:
@@ -85,11 +109,13 @@ def new_session_id() -> str:
 
 
 class Recorder:
-    """start / pause / resume / mark / stop for one session.
+    """start / pause / resume / mark / secret mode / stop for one session.
 
     Thread-safe for the control calls; callbacks from capture threads only
     enqueue. ``on_error`` is called (from a capture or writer thread) when the
-    recording had to stop on its own, e.g. a full disk.
+    recording had to stop on its own, e.g. a full disk. ``on_privacy`` is
+    called (from a capture thread) whenever secret mode or the excluded-window
+    pause changes, e.g. by a hotkey or a focus change.
     """
 
     def __init__(
@@ -104,6 +130,9 @@ class Recorder:
         on_steps: Callable[[list[Step]], None] | None = None,
         on_stop_request: Callable[[], None] | None = None,
         hotkeys: Hotkeys | None = None,
+        exclusions: Exclusions | None = None,
+        redact_at_capture: Sequence[Redaction] = (),
+        on_privacy: Callable[[Privacy], None] | None = None,
     ) -> None:
         self._db = db
         self._blobs = blobs
@@ -115,6 +144,8 @@ class Recorder:
         self._on_steps = on_steps
         self._on_stop_request = on_stop_request
         self._hotkeys = hotkeys or Hotkeys()
+        self._guard = PrivacyGuard(exclusions, redact_at_capture)
+        self._on_privacy = on_privacy
         self._lock = threading.Lock()
         self._live: LiveSteps | None = None
         self.own_windows = OwnWindows()
@@ -177,7 +208,8 @@ class Recorder:
             self._listener = self._parts.listener(clock, self._on_event, self._injections)
             self._listener.start()
             if self._parts.window_watcher is not None:
-                self._watcher = self._parts.window_watcher(clock, self._writer.put)
+                self._watcher = self._parts.window_watcher(clock, self._on_window)
+            guard = self._guard
             self._grabber = ScreenGrabber(
                 self._parts.screen_source(),
                 clock,
@@ -187,11 +219,15 @@ class Recorder:
                 on_error=self._grabber_failed,
                 hint=self._parts.draw_hint() if self._parts.draw_hint else None,
                 masks=self.own_windows.rects,
+                redact=guard.redact if guard.redactions else None,
             )
             self._writer.start()
             if self._watcher is not None:
                 self._watcher.start()
-            self._grabber.start()
+                if guard.needs_window:
+                    # No first frame before it is known whether the window may be seen.
+                    guard.window_known.wait(FIRST_WINDOW_WAIT_S)
+            self._grabber.start(paused=guard.excluded)
             first = self._ring.latest()
             if first is not None:
                 self._writer.put(Snapshot(first, "start"))
@@ -213,8 +249,9 @@ class Recorder:
             if self._state is State.PAUSED:
                 assert self._grabber and self._writer and self._clock
                 self._writer.put(Marker(self._clock.now(), "resume"))
-                self._grabber.grab_once()
-                self._grabber.resume()
+                if not self._guard.excluded:
+                    self._grabber.grab_once()
+                    self._grabber.resume()
                 self._state = State.RECORDING
 
     def mark(self, label: str = "") -> None:
@@ -223,6 +260,28 @@ class Recorder:
             if self._state in (State.RECORDING, State.PAUSED):
                 assert self._writer and self._clock
                 self._writer.put(Marker(self._clock.now(), "mark", label))
+
+    def set_secret(self, on: bool) -> None:
+        """Secret mode on or off: while on, typing is stored only as a placeholder."""
+        with self._lock:
+            changed = self._guard.secret.set(on)
+            if changed and self._writer is not None and self._clock is not None:
+                self._writer.put(Marker(self._clock.now(), "secret", "on" if on else "off"))
+        if changed:
+            self._notify_privacy()
+
+    @property
+    def secret(self) -> bool:
+        return self._guard.secret.on
+
+    def store_usage(self) -> StoreUsage:
+        """How much room the store takes now, and what is left on its disk."""
+        return store_usage(self._db, self._blobs)
+
+    @property
+    def privacy(self) -> Privacy:
+        """Secret mode, and the excluded window pausing capture, as of now."""
+        return self._guard.state
 
     def stop(self) -> None:
         """Stop capturing, write everything queued, and close the session."""
@@ -267,6 +326,7 @@ class Recorder:
             return SegmentationRules.for_session(row.double_click_ms, row.double_click_px)
 
     def _on_event(self, event: RawEvent) -> None:
+        command = None
         if self._state in (State.RECORDING, State.PAUSED):
             command = self._hotkeys.command(event)
             if command is not None:
@@ -275,6 +335,13 @@ class Recorder:
             return
         if self.own_windows.drops(event):
             return
+        if self._guard.excluded:
+            return
+        if command is None:  # a control hotkey is never secret, and never a step
+            admitted = self._guard.admit(event)
+            if admitted is None:
+                return
+            event = admitted
         if event.kind in ACTION_STARTS:
             found = self._ring.before(event.t_ns)
             if found is not None:
@@ -294,6 +361,33 @@ class Recorder:
                 self.pause()
         elif command == "mark":
             self.mark("hotkey")
+        elif command == "secret":
+            self.set_secret(not self.secret)
+
+    def _on_window(self, change: WindowChange) -> None:
+        """The active window changed (watcher thread): pause capture while an excluded
+        window has the focus, and keep the change unless it names that window."""
+        verdict = self._guard.window(change)
+        writer, grabber = self._writer, self._grabber
+        if writer is None:
+            return
+        if verdict.entered:
+            if grabber is not None:
+                grabber.pause()
+            writer.put(Marker(change.t_ns, "pause", EXCLUDED_LABEL))
+        elif verdict.left:
+            writer.put(Marker(change.t_ns, "resume", EXCLUDED_LABEL))
+            if grabber is not None and self._state is not State.PAUSED:
+                grabber.grab_once()
+                grabber.resume()
+        if verdict.store:
+            writer.put(change)
+        if verdict.entered or verdict.left:
+            self._notify_privacy()
+
+    def _notify_privacy(self) -> None:
+        if self._on_privacy is not None:
+            self._on_privacy(self._guard.state)
 
     def _on_screen_change(self, change: ScreenChange) -> None:
         if self._writer is not None:

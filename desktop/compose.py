@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from capture.clock import SessionClock
@@ -13,6 +13,9 @@ from capture.errors import DemotraceError
 from capture.events import RawEvent, WindowChange
 from capture.grabber import MssScreen
 from capture.listener import InjectionLog, InputListener
+from capture.privacy.exclusions import Exclusions
+from capture.privacy.guard import Privacy
+from capture.privacy.redact import Redaction
 from capture.recorder import Recorder, RecorderParts
 from capture.screen import read_screen
 from capture.segment import Step
@@ -90,6 +93,9 @@ def build_recorder(
     on_error: Callable[[DemotraceError], None] | None = None,
     on_stop_request: Callable[[], None] | None = None,
     on_steps: Callable[[list[Step]], None] | None = None,
+    exclusions: Exclusions | None = None,
+    redact_at_capture: Sequence[Redaction] = (),
+    on_privacy: Callable[[Privacy], None] | None = None,
 ) -> Recorder:
     if fps <= 0 or fps > 60:
         raise DemotraceError(f"--fps must be between 0 and 60, not {fps:g}")
@@ -101,4 +107,7 @@ def build_recorder(
         on_error=on_error,
         on_stop_request=on_stop_request,
         on_steps=on_steps,
+        exclusions=exclusions,
+        redact_at_capture=redact_at_capture,
+        on_privacy=on_privacy,
     )

@@ -77,7 +77,7 @@ class SegmentationRules:
     decision_pause_ms: int | None = 3000
     decision_screen_change: float | None = 0.15
     # Input that is not part of the demonstration.
-    control_hotkeys: tuple[str, ...] = ("ctrl+alt+s", "ctrl+alt+p", "ctrl+alt+m")
+    control_hotkeys: tuple[str, ...] = ("ctrl+alt+s", "ctrl+alt+p", "ctrl+alt+m", "ctrl+alt+h")
     own_windows: tuple[OwnWindow, ...] = ()
     own_apps: frozenset[str] = frozenset({"demotrace"})
     drop_synthetic: bool = False

@@ -13,34 +13,94 @@ from capture.errors import DemotraceError
 from desktop.commands.common import add_db
 
 
+def _epilog() -> str:
+    from capture.privacy.exclusions import DEFAULT_EXCLUDED
+    from capture.recorder import Hotkeys
+    from capture.store.usage import BUDGET_ENV
+
+    keys = "\n".join(f"  {keys:<12} {doing}" for keys, doing in Hotkeys().describe())
+    return (
+        f"hotkeys while recording:\n{keys}\n\n"
+        f"excluded by default: {', '.join(DEFAULT_EXCLUDED)}\n"
+        f"budget: --budget, else ${BUDGET_ENV}"
+    )
+
+
 def register(sub: argparse._SubParsersAction) -> None:
-    rec = sub.add_parser("record", help="record a demonstration from the command line")
+    rec = sub.add_parser(
+        "record",
+        help="record a demonstration from the command line",
+        epilog=_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     add_db(rec)
     rec.add_argument("--task", default="", help="what the demonstration does")
     rec.add_argument("--duration", type=float, help="stop after this many seconds")
     rec.add_argument("--fps", type=float, default=10.0, help="screen grabs per second (default 10)")
     rec.add_argument("--session", help="continue recording into this existing session")
+    rec.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="pause capture while a window whose class or title matches this glob has the "
+        "focus (repeatable; added to the default password managers)",
+    )
+    rec.add_argument(
+        "--no-default-excludes",
+        action="store_true",
+        help="do not exclude the password managers listed below",
+    )
+    rec.add_argument(
+        "--redact-at-capture",
+        action="store_true",
+        help="blur the redaction rules (demotrace redact) into frames before they are stored",
+    )
+    rec.add_argument(
+        "--budget",
+        metavar="SIZE",
+        help="warn when the store nears this size (e.g. 20G); a low disk always warns",
+    )
     rec.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from capture.display import require_x_display
+    from capture.privacy.exclusions import Exclusions
+    from capture.privacy.guard import Privacy
+    from capture.store.redactions import redactions_for
+    from capture.store.usage import BudgetWatch, budget_from
     from desktop.compose import build_recorder, open_store, tune_allocator
 
     tune_allocator()
     if args.duration is not None and args.duration <= 0:
         raise DemotraceError("--duration must be positive")
+    budget = budget_from(args.budget, os.environ)
     display = require_x_display(os.environ)
     db = open_store(args.db)
     stop = threading.Event()
-    recorder = build_recorder(
-        db, display, args.fps, on_error=lambda _e: stop.set(), on_stop_request=stop.set
-    )
     session_ref = args.session
     if session_ref:
         from capture.store.sessions import resolve_session
 
         session_ref = resolve_session(db, session_ref)
+    rules = redactions_for(db, session_ref) if args.redact_at_capture else []
+
+    def tell(privacy: Privacy) -> None:
+        secret = "on" if privacy.secret else "off"
+        paused = f"; capture paused: {privacy.excluded} has the focus" if privacy.excluded else ""
+        print(f"secret mode {secret}{paused}", file=sys.stderr, flush=True)
+
+    recorder = build_recorder(
+        db,
+        display,
+        args.fps,
+        on_error=lambda _e: stop.set(),
+        on_stop_request=stop.set,
+        exclusions=Exclusions.with_defaults(args.exclude, defaults=not args.no_default_excludes),
+        redact_at_capture=rules,
+        on_privacy=tell,
+    )
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     # A capture thread that dies (pynput's listeners, when the X server goes
@@ -48,9 +108,14 @@ def run(args: argparse.Namespace) -> int:
     threading.excepthook = lambda hook: recorder.capture_failed(hook.exc_value or Exception())
     session_id = recorder.start(task=args.task, session_id=session_ref)
     print(f"recording session {session_id}", flush=True)
+    watch = BudgetWatch(recorder.store_usage, budget)
     deadline = None if args.duration is None else time.monotonic() + args.duration
     while not stop.is_set():
-        remaining = None if deadline is None else deadline - time.monotonic()
+        now = time.monotonic()
+        warning = watch.poll(now)
+        if warning:
+            print(f"demotrace: warning: {warning}", file=sys.stderr, flush=True)
+        remaining = None if deadline is None else deadline - now
         if remaining is not None and remaining <= 0:
             break
         stop.wait(0.2 if remaining is None else min(0.2, remaining))
