@@ -27,7 +27,8 @@ from capture.privacy.exclusions import Exclusions
 from capture.privacy.guard import EXCLUDED_LABEL, Privacy, PrivacyGuard
 from capture.privacy.redact import Redaction
 from capture.privacy.secret import SECRET_PLACEHOLDER
-from capture.screen import ScreenInfo
+from capture.screen import Rect, ScreenInfo
+from capture.screen_windows import ScreenWindow
 from capture.segment import SegmentationRules, Step
 from capture.store.blobs import BlobStore
 from capture.store.database import Database
@@ -66,6 +67,10 @@ class RecorderParts:
     listener: Callable[[SessionClock, Callable[[RawEvent], None], InjectionLog], Listener]
     window_watcher: Callable[[SessionClock, Callable[[WindowChange], None]], Watcher] | None
     draw_hint: Callable[[], DrawHint | None] | None = None
+    # Reports where excluded (and redacted) windows are on screen, focused or not.
+    window_scanner: (
+        Callable[[Callable[[str, str], bool], Callable[[list[ScreenWindow]], None]], Watcher] | None
+    ) = None
 
 
 HOTKEY_ACTIONS = {
@@ -159,6 +164,7 @@ class Recorder:
         self._writer: StoreWriter | None = None
         self._listener: Listener | None = None
         self._watcher: Watcher | None = None
+        self._scanner: Watcher | None = None
         self._clock: SessionClock | None = None
 
     @property
@@ -210,6 +216,8 @@ class Recorder:
             if self._parts.window_watcher is not None:
                 self._watcher = self._parts.window_watcher(clock, self._on_window)
             guard = self._guard
+            if self._parts.window_scanner is not None:
+                self._scanner = self._parts.window_scanner(guard.wants, guard.screen_windows)
             self._grabber = ScreenGrabber(
                 self._parts.screen_source(),
                 clock,
@@ -218,15 +226,19 @@ class Recorder:
                 fps=self._fps,
                 on_error=self._grabber_failed,
                 hint=self._parts.draw_hint() if self._parts.draw_hint else None,
-                masks=self.own_windows.rects,
+                masks=self._masks,
                 redact=guard.redact if guard.redactions else None,
             )
             self._writer.start()
-            if self._watcher is not None:
-                self._watcher.start()
-                if guard.needs_window:
-                    # No first frame before it is known whether the window may be seen.
+            for watcher in (self._watcher, self._scanner):
+                if watcher is not None:
+                    watcher.start()
+            if guard.needs_window:
+                # No first frame before it is known what on screen may be seen.
+                if self._watcher is not None:
                     guard.window_known.wait(FIRST_WINDOW_WAIT_S)
+                if self._scanner is not None:
+                    guard.screen_known.wait(FIRST_WINDOW_WAIT_S)
             self._grabber.start(paused=guard.excluded)
             first = self._ring.latest()
             if first is not None:
@@ -289,7 +301,7 @@ class Recorder:
             if self._state in (State.IDLE, State.STOPPED):
                 return
             self._state = State.STOPPED
-        for part in (self._listener, self._watcher):
+        for part in (self._listener, self._watcher, self._scanner):
             if part is not None:
                 part.stop()
         assert self._grabber and self._writer
@@ -384,6 +396,12 @@ class Recorder:
             writer.put(change)
         if verdict.entered or verdict.left:
             self._notify_privacy()
+
+    def _masks(self) -> tuple[Rect, ...]:
+        """Painted grey in every grab: the app's own windows and excluded windows on screen."""
+        hidden = self._guard.hidden()
+        own = self.own_windows.rects()
+        return own + hidden if hidden else own
 
     def _notify_privacy(self) -> None:
         if self._on_privacy is not None:

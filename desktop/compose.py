@@ -18,6 +18,7 @@ from capture.privacy.guard import Privacy
 from capture.privacy.redact import Redaction
 from capture.recorder import Recorder, RecorderParts
 from capture.screen import read_screen
+from capture.screen_windows import ScreenWindow, WindowScanner, X11TopWindows
 from capture.segment import Step
 from capture.store.database import Database, open_database, sqlite_url
 from capture.store.sessions import blob_store_for
@@ -71,6 +72,11 @@ def x11_parts(display_name: str) -> RecorderParts:
     def watcher(clock: SessionClock, sink: Callable[[WindowChange], None]) -> WindowWatcher:
         return WindowWatcher(lambda: X11ActiveWindow(display_name), clock, sink)
 
+    def scanner(
+        wanted: Callable[[str, str], bool], sink: Callable[[list[ScreenWindow]], None]
+    ) -> WindowScanner:
+        return WindowScanner(lambda: X11TopWindows(display_name), wanted, sink)
+
     def damage() -> DamageWatch | None:
         try:
             return DamageWatch(display_name)
@@ -82,6 +88,7 @@ def x11_parts(display_name: str) -> RecorderParts:
         screen_info=lambda: read_screen(display_name),
         listener=listener,
         window_watcher=watcher,
+        window_scanner=scanner,
         draw_hint=damage,
     )
 

@@ -16,6 +16,9 @@ from capture.events import RawEvent, WindowChange
 from capture.privacy.exclusions import Exclusions
 from capture.privacy.redact import ActiveWindow, Redaction, redact_bgra
 from capture.privacy.secret import SecretFilter
+from capture.privacy.windows import glob_matches
+from capture.screen import Rect
+from capture.screen_windows import ScreenWindow
 
 # The label of the pause and resume markers an excluded window causes.
 EXCLUDED_LABEL = "excluded"
@@ -54,7 +57,11 @@ class PrivacyGuard:
         self._lock = threading.Lock()
         self._excluded = ""
         self._window: ActiveWindow | None = None
-        self.window_known = threading.Event()  # the first window report arrived
+        self._window_id = 0
+        self._on_screen: tuple[ScreenWindow, ...] = ()
+        self._hidden: tuple[Rect, ...] = ()
+        self.window_known = threading.Event()  # the first active-window report arrived
+        self.screen_known = threading.Event()  # the first scan of the windows on screen arrived
 
     @property
     def state(self) -> Privacy:
@@ -76,9 +83,39 @@ class PrivacyGuard:
             return None
         return self.secret.admit(event)
 
+    def wants(self, title: str, app: str) -> bool:
+        """Whether the window scanner should report this window: excluded or redacted."""
+        if self.exclusions.match(title, app) is not None:
+            return True
+        for rule in self.redactions:
+            if rule.kind == "window_class" and glob_matches(rule.pattern, app):
+                return True
+            if rule.kind == "window_title" and glob_matches(rule.pattern, title):
+                return True
+        return False
+
+    def screen_windows(self, windows: list[ScreenWindow]) -> None:
+        """The wanted windows on screen now (scanner thread): excluded ones are masked."""
+        with self._lock:
+            self._on_screen = tuple(windows)
+            self._hidden = tuple(
+                w.rect for w in windows if self.exclusions.match(w.title, w.app) is not None
+            )
+            if self._window is not None:
+                self._window = ActiveWindow(self._window.title, self._window.app, self._rect_of())
+        self.screen_known.set()
+
+    def hidden(self) -> tuple[Rect, ...]:
+        """Rectangles of excluded windows on screen, focused or not: painted out of frames."""
+        return self._hidden
+
+    def _rect_of(self) -> Rect | None:
+        return next((w.rect for w in self._on_screen if w.window_id == self._window_id), None)
+
     def window(self, change: WindowChange) -> WindowVerdict:
         with self._lock:
-            self._window = ActiveWindow(change.title, change.app)
+            self._window_id = change.window_id
+            self._window = ActiveWindow(change.title, change.app, self._rect_of())
             self.window_known.set()
             matched = self.exclusions.match(change.title, change.app)
             if matched is not None:
@@ -92,5 +129,9 @@ class PrivacyGuard:
     def redact(
         self, pixels: bytes | bytearray, left: int, top: int, width: int, height: int
     ) -> bytes | bytearray:
-        """A grab with the redaction rules applied (for ``record --redact-at-capture``)."""
-        return redact_bgra(pixels, left, top, width, height, self.redactions, self._window)
+        """A grab with the redaction rules applied (for ``record --redact-at-capture``):
+        window rules cover every matching window on screen, and the active one."""
+        windows = [ActiveWindow(w.title, w.app, w.rect) for w in self._on_screen]
+        if self._window is not None:
+            windows.append(self._window)
+        return redact_bgra(pixels, left, top, width, height, self.redactions, windows)

@@ -66,14 +66,22 @@ class ActiveWindow:
     rect: Rect | None = None
 
 
-def regions(rules: Iterable[Redaction], window: ActiveWindow | None, frame: Rect) -> list[Rect]:
+Windows = ActiveWindow | Sequence[ActiveWindow] | None
+
+
+def regions(rules: Iterable[Redaction], windows: Windows, frame: Rect) -> list[Rect]:
     """The rectangles of ``frame`` (virtual-desktop coordinates) that ``rules`` cover."""
+    if windows is None:
+        windows = ()
+    elif isinstance(windows, ActiveWindow):
+        windows = (windows,)
     out: list[Rect] = []
     for rule in rules:
         if rule.kind == "rect":
             assert rule.rect is not None
             out.append(rule.rect)
-        elif window is not None:
+            continue
+        for window in windows:
             target = window.app if rule.kind == "window_class" else window.title
             if glob_matches(rule.pattern, target):
                 out.append(window.rect or frame)
@@ -83,12 +91,14 @@ def regions(rules: Iterable[Redaction], window: ActiveWindow | None, frame: Rect
 def redact_frame(
     pixels: np.ndarray,
     rules: Sequence[Redaction],
-    window: ActiveWindow | None = None,
+    window: Windows = None,
     origin: tuple[int, int] = (0, 0),
 ) -> np.ndarray:
     """``pixels`` (height, width, channels) with what ``rules`` cover blurred.
 
-    ``origin`` is the virtual-desktop position of the frame's top-left pixel.
+    ``window``: the active window when the frame was grabbed (or every window
+    on screen whose rectangle is known). ``origin`` is the virtual-desktop
+    position of the frame's top-left pixel.
     Returns ``pixels`` itself when nothing is covered, else a blurred copy.
     """
     height, width = pixels.shape[:2]
@@ -127,7 +137,7 @@ def redact_bgra(
     width: int,
     height: int,
     rules: Sequence[Redaction],
-    window: ActiveWindow | None,
+    window: Windows,
 ) -> bytes | bytearray:
     """``redact_frame`` over a grabber's raw BGRA buffer; the buffer itself when untouched."""
     if not rules:

@@ -104,7 +104,10 @@ def open_database(url: str, *, migrate: bool = True) -> Database:
                 raise StoreError(f"{path} is not a database file")
             if not _writable(path):
                 raise StoreError(f"database {path} is not writable")
-            _private_files(path)
+            try:
+                _private_files(path)
+            except OSError as exc:
+                raise StoreError(f"cannot create database {path}: {exc.strerror}") from None
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 10}
     else:
         kwargs["pool_pre_ping"] = True
@@ -136,8 +139,11 @@ def private_dir(path: Path) -> None:
     if path.is_dir():
         return
     private_dir(path.parent)
-    with contextlib.suppress(FileExistsError):
+    try:
         path.mkdir(mode=PRIVATE_DIR)
+    except FileExistsError:
+        if not path.is_dir():
+            raise
 
 
 def _private_files(path: Path) -> None:
