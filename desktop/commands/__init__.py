@@ -10,6 +10,6 @@ from types import ModuleType
 
 
 def command_modules() -> list[ModuleType]:
-    from desktop.commands import record, redact, sessions, steps
+    from desktop.commands import export, record, redact, sessions, steps
 
-    return [record, sessions, steps, redact]
+    return [record, sessions, steps, export, redact]
