@@ -17,6 +17,7 @@ from capture.privacy.redact import Redaction
 from capture.privacy.secret import SECRET_PLACEHOLDER
 from capture.recorder import Recorder, RecorderParts, State
 from capture.screen import Rect
+from capture.screen_windows import ScreenWindow
 from capture.store.database import Database, open_database, sqlite_url
 from capture.store.frames import FrameReader
 from capture.store.recording import load_recording
@@ -185,3 +186,44 @@ def test_the_store_is_private(tmp_path: Path) -> None:
             mode = stat.S_IMODE(path.stat().st_mode)
             assert mode & 0o077 == 0, f"{path} is {oct(mode)}"
     assert stat.S_IMODE((tmp_path / "data").stat().st_mode) == 0o700
+
+
+class Scanner:
+    """Stands in for the window scanner: reports a vault window at a fixed place."""
+
+    def __init__(self, rect: Rect) -> None:
+        self.rect = rect
+
+    def make(
+        self,
+        wanted: Callable[[str, str], bool],
+        sink: Callable[[list[ScreenWindow]], None],
+    ) -> Scanner:
+        self.wanted, self.sink = wanted, sink
+        return self
+
+    def start(self) -> None:
+        vault = ScreenWindow(7, "Passwords", "KeePassXC", self.rect)
+        other = ScreenWindow(8, "Editor", "editor", Rect(0, 0, 4, 4))
+        self.sink([w for w in (vault, other) if self.wanted(w.title, w.app)])
+
+    def stop(self) -> None:
+        pass
+
+
+def test_an_excluded_window_in_the_background_is_painted_out(db: Database) -> None:
+    screen, hands, windows = Screen(), Hands(), Windows()
+    screen.show(200)
+    scanner = Scanner(Rect(8, 0, 8, 8))
+    parts = RecorderParts(
+        lambda: screen, lambda: INFO, hands.make, windows.make, window_scanner=scanner.make
+    )
+    rec = Recorder(db, blob_store_for(db), parts, fps=50)
+    sid = rec.start()
+    rec.stop()
+    frames = load_recording(db, sid).frames
+    assert frames
+    with db.session() as s:
+        image = FrameReader(blob_store_for(db)).pixels(frames[0].blob, s)
+    assert set(image[:, :8, 0].flatten()) == {200}  # the editor, as it is
+    assert set(image[:, 8:, 0].flatten()) == {128}  # the vault, painted grey

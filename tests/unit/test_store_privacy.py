@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from capture.errors import DemotraceError, SessionNotFoundError
+from capture.events import WindowChange
 from capture.privacy.redact import Redaction
 from capture.screen import Rect
 from capture.store.database import Database, open_database, sqlite_url
@@ -99,3 +100,45 @@ def test_an_existing_store_open_to_others_is_made_private(tmp_path: Path) -> Non
     os.chmod(path, 0o644)
     open_database(sqlite_url(path)).close()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_session_redactor_blurs_by_rect_and_by_the_window_active_at_the_frame(
+    db: Database,
+) -> None:
+    import numpy as np
+
+    from capture.store.redactions import SessionRedactor
+    from tests.unit.test_recorder_privacy import Windows, with_windows
+
+    windows = Windows(first=("Inbox", "Thunderbird"))
+    rec = with_windows(db, Screen(), Hands(), windows)
+    sid = rec.start()
+    threading_wait(0.1)
+    windows.focus("notes", "editor")
+    rec.stop()
+    image = np.zeros((20, 40, 3), np.uint8)
+    image[:, ::2] = 255
+    assert SessionRedactor.for_session(db, sid)(image, 0) is image  # no rules yet
+    add_redaction(db, Redaction("window_class", pattern="thunderbird"))
+    add_redaction(db, Redaction("rect", rect=Rect(100, 0, 10, 10), session_id=sid))
+    redactor = SessionRedactor.for_session(db, sid)
+    first, second = (w.t_ns for w in load_windows(db, sid))
+    whole = redactor(image, first + 1)
+    assert int(whole.max()) - int(whole.min()) < 40  # the mail window: all of it
+    part = redactor(image, second + 1, origin=(95, 0))
+    assert not np.array_equal(part[:10, 5:15], image[:10, 5:15])
+    np.testing.assert_array_equal(part[10:], image[10:])
+    window = redactor.window_at(second + 1)
+    assert window is not None and window.app == "editor"
+
+
+def threading_wait(seconds: float) -> None:
+    import threading
+
+    threading.Event().wait(seconds)
+
+
+def load_windows(db: Database, sid: str) -> list[WindowChange]:
+    from capture.store.recording import load_recording
+
+    return load_recording(db, sid).windows
