@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 from typing import Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -188,10 +189,18 @@ class MainWindow(QMainWindow):
             button.setEnabled(recording)
         self.pause_button.setText("Resume" if state is State.PAUSED else "Pause")
         if self._recorder and recording:
+            privacy = self._recorder.privacy
             self.state_label.setText(
                 f"<b>{'Paused' if state is State.PAUSED else 'Recording'}</b> "
                 f"session {self._recorder.session_id[:12]} · {self._step_count} steps so far · "
-                "Ctrl+Alt+M marks a decision, Ctrl+Alt+P pauses, Ctrl+Alt+S stops"
+                + (
+                    f"<b>capture paused: {escape(privacy.excluded)} has the focus</b> · "
+                    if privacy.excluded
+                    else ""
+                )
+                + ("<b>secret mode: typing is not recorded</b> · " if privacy.secret else "")
+                + "Ctrl+Alt+M marks a decision, Ctrl+Alt+P pauses, Ctrl+Alt+H secret mode, "
+                "Ctrl+Alt+S stops"
             )
         else:
             self.state_label.setText(
