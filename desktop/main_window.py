@@ -69,7 +69,7 @@ class MainWindow(QMainWindow):
         self.pause_button.clicked.connect(self.toggle_pause)
         self.mark_button.clicked.connect(self.mark)
         self.stop_button.clicked.connect(self.stop_recording)
-        self.state_label = QLabel()
+        self.state_label = QLabel(wordWrap=True)
 
         controls = QHBoxLayout()
         controls.addWidget(self.task, 1)
