@@ -213,6 +213,11 @@ def _create_fresh(engine: Engine, head: str) -> None:
     from capture.store.models import Base
 
     with engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            # pysqlite opens no transaction before DDL, so each CREATE TABLE would
+            # commit on its own and a crash here would leave tables without a
+            # schema version: a store nobody may open. One explicit transaction.
+            conn.exec_driver_sql("BEGIN")
         Base.metadata.create_all(conn)
         conn.execute(
             text(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.powerloss import run
+from bench.power_loss import run
 from tests.xsession import XServer, demotrace
 
 KILLS = 50
@@ -16,7 +16,7 @@ def test_fifty_kills_leave_a_sound_store_and_lose_at_most_half_a_second(
     xserver: XServer, tmp_path: Path
 ) -> None:
     db_path = tmp_path / "power.db"
-    result = run(xserver, db_path, times=KILLS, max_after_s=1.2, seed=12)
+    result = run(xserver.env, db_path, times=KILLS, max_after_s=1.2, seed=12)
     assert len(result.kills) == KILLS
     assert set(result.integrity) == {"ok"}
     assert result.dangling_frames == 0

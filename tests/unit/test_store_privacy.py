@@ -142,3 +142,31 @@ def load_windows(db: Database, sid: str) -> list[WindowChange]:
     from capture.store.recording import load_recording
 
     return load_recording(db, sid).windows
+
+
+def test_a_crash_while_creating_a_store_leaves_no_half_made_schema(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import inspect
+
+    from capture.store import database
+
+    class PowerCut(Exception):
+        pass
+
+    real_text = database.text
+
+    def cut_before_the_version(sql: str) -> object:
+        if "alembic_version" in sql:
+            raise PowerCut
+        return real_text(sql)
+
+    monkeypatch.setattr(database, "text", cut_before_the_version)
+    url = sqlite_url(tmp_path / "new.db")
+    with pytest.raises(PowerCut):
+        open_database(url)
+    monkeypatch.undo()
+    db = open_database(url)  # not "demotrace tables but no schema version"
+    with db.engine.connect() as conn:
+        assert "sessions" in inspect(conn).get_table_names()
+    db.close()
