@@ -184,3 +184,51 @@ def test_redact_at_capture_blurs_the_rectangle_in_the_store(
     inside, outside = (slice(0, 120), slice(0, 480)), (slice(130, 800), slice(0, 1000))
     assert sharpness(screen[inside]) > 3 * sharpness(stored[inside]) > 0
     np.testing.assert_array_equal(stored[outside][..., :3], screen[outside][..., :3])
+
+
+def test_a_paused_interval_keeps_no_input_and_no_frames(
+    xserver: XServer, form: FormApp, tmp_path: Path
+) -> None:
+    url = sqlite_url(tmp_path / "pause.db")
+    rec = start_recorder(xserver, url)
+    xserver.xdotool("mousemove", *map(str, form.center("name")), "click", "1")
+    time.sleep(0.3)
+    xserver.xdotool("key", "ctrl+alt+p")
+    xserver.xdotool("type", "--delay", "30", PASSWORD)
+    xserver.xdotool("mousemove", *map(str, form.center("toggle")), "click", "1")
+    time.sleep(0.6)  # the patch turns green while nothing is captured
+    xserver.xdotool("key", "ctrl+alt+p")
+    time.sleep(0.5)
+    assert rec.stop() == 0, rec.stderr_text
+
+    typed = [line["text"] for line in form.log_lines() if line["event"] == "text"]
+    assert typed[-1] == PASSWORD  # the input really happened
+    db = open_database(url)
+    timeline = load_recording(db, rec.session_id)
+    db.close()
+    pause, resume = (m.t_ns for m in timeline.markers if m.kind in ("pause", "resume"))
+    inside = [e.event for e in timeline.events if pause < e.event.t_ns < resume]
+    # Only the resume hotkey itself, which is never a step.
+    assert {e.key for e in inside} <= {"ctrl", "alt", "p"}
+    assert not PASSWORD_KEYS & {e.event.key for e in timeline.events}
+    assert not [f for f in timeline.frames if pause < f.t_ns < resume]
+    assert not [t for t, _ in timeline.screen_changes if pause < t < resume]
+
+
+def test_show_prints_the_store_size_and_record_warns_past_its_budget(
+    xserver: XServer, tmp_path: Path
+) -> None:
+    url = sqlite_url(tmp_path / "budget.db")
+    rec = start_recorder(xserver, url, "--budget", "4K")
+    time.sleep(0.5)
+    assert rec.stop() == 0, rec.stderr_text
+    assert "demotrace: warning: the store holds " in rec.stderr_text
+    assert "of its 4.0 KiB budget" in rec.stderr_text
+    shown = demotrace("show", rec.session_id, "--db", url)
+    assert shown.returncode == 0, shown.stderr
+    store_line = next(line for line in shown.stdout.splitlines() if line.startswith("store"))
+    assert "database " in store_line and "frames " in store_line and " free" in store_line
+    bad = demotrace("record", "--db", url, "--budget", "lots", env=xserver.env)
+    assert bad.returncode == 2 and bad.stderr.strip() == (
+        "demotrace: error: not a size: 'lots' (e.g. 500M, 20G)"
+    )
