@@ -31,9 +31,10 @@ from capture.events import EventKind, RawEvent
 from capture.grabber import Frame, ScreenChange
 from capture.live_steps import LiveSteps
 from capture.segment import SegmentationRules
+from capture.segment.settle import Settling
 from capture.store.database import open_database, sqlite_url
 from capture.store.sessions import blob_store_for
-from capture.writer import Item, ObservedEvent, Settling, StoreWriter
+from capture.writer import Item, ObservedEvent, StoreWriter
 
 MB = 1024 * 1024
 NS = 1_000_000_000
@@ -175,8 +176,9 @@ def simulate(
         "long",
         "bench",
         on_error=lambda e: None,
-        settling=Settling(clock),
+        settling=Settling.from_rules(rules),
         live=live,
+        now=clock,
     )
     started = time.monotonic()
     next_sample = 0.0

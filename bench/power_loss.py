@@ -22,7 +22,6 @@ import inspect
 import json
 import os
 import random
-import select
 import signal
 import sqlite3
 import statistics
@@ -33,6 +32,8 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from scripted.xserver import read_line
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -206,32 +207,6 @@ def dangling_frames(db_path: Path) -> int:
     return sum(1 for b in blobs if not (frames / b[:2] / b).exists())
 
 
-def read_line(proc: subprocess.Popen[str], timeout: float) -> str:
-    """The next line ``proc`` prints, or TimeoutError (reads the pipe's descriptor directly,
-    so a buffered read never hides a line select() waits for)."""
-    assert proc.stdout is not None
-    fd = proc.stdout.fileno()
-    buffer = _pending.setdefault(proc.pid, bytearray())
-    deadline = time.monotonic() + timeout
-    while b"\n" not in buffer:
-        ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
-        if not ready:
-            raise TimeoutError("no output in time")
-        chunk = os.read(fd, 4096)
-        if not chunk:
-            line = buffer.decode()
-            buffer.clear()
-            return line
-        buffer.extend(chunk)
-    end = buffer.index(b"\n") + 1
-    line = buffer[:end].decode()
-    del buffer[:end]
-    return line
-
-
-_pending: dict[int, bytearray] = {}
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kills", type=int, default=200)
@@ -242,14 +217,13 @@ def main() -> int:
     if args.zygote:
         _zygote()
         return 0
-    from bench.xserver import Xvfb
     from capture.writer import StoreWriter
+    from scripted.xserver import XServer
 
     commit_s = inspect.signature(StoreWriter).parameters["commit_interval"].default
     started = time.monotonic()
-    with Xvfb() as x, tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "DISPLAY": x.display, "PYTHONPATH": str(REPO)}
-        result = run(env, Path(tmp) / "soak.db", args.kills, args.max_after, args.seed)
+    with XServer() as x, tempfile.TemporaryDirectory() as tmp:
+        result = run(x.env, Path(tmp) / "soak.db", args.kills, args.max_after, args.seed)
     losses = [k.lost_s for k in result.kills if k.lost_s is not None]
     bad = [r for r in result.integrity if r != "ok"]
     print(f"kills                 {len(result.kills)} in {time.monotonic() - started:.0f} s")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import signal
 import sys
@@ -10,19 +11,28 @@ import threading
 import time
 
 from capture.errors import DemotraceError
+from capture.grabber import DEFAULT_FPS, MAX_FPS, check_fps
+from capture.hotkeys import CONTROL_HOTKEYS
+from capture.store.database import default_store_path
+from capture.store.sessions import frames_dir
 from desktop.commands.common import add_db
 
 
 def _epilog() -> str:
     from capture.privacy.exclusions import DEFAULT_EXCLUDED
-    from capture.recorder import Hotkeys
     from capture.store.usage import BUDGET_ENV
 
-    keys = "\n".join(f"  {keys:<12} {doing}" for keys, doing in Hotkeys().describe())
+    store = default_store_path()
+    keys = "\n".join(f"  {h.keys:<12} {h.description}" for h in CONTROL_HOTKEYS)
     return (
-        f"hotkeys while recording:\n{keys}\n\n"
-        f"excluded by default: {', '.join(DEFAULT_EXCLUDED)}\n"
-        f"budget: --budget, else ${BUDGET_ENV}"
+        f"while recording, these keys control the recorder (they never become steps):\n{keys}\n\n"
+        "The recording stops on the stop hotkey, Ctrl-C (SIGINT), SIGTERM, or after\n"
+        "--duration seconds; it is saved and cut into steps either way.\n\n"
+        f"Recordings go to $DEMOTRACE_DB if set, else to {store}\n"
+        f"(frames in {frames_dir(store)}/); --db PATH or --db URL picks another store.\n\n"
+        f"Excluded by default (capture pauses while one has the focus, and it is\n"
+        f"painted out of frames wherever it is): {', '.join(DEFAULT_EXCLUDED)}.\n"
+        f"The budget is --budget, else ${BUDGET_ENV}."
     )
 
 
@@ -30,13 +40,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     rec = sub.add_parser(
         "record",
         help="record a demonstration from the command line",
+        description="Record your screen, mouse and keyboard until you stop.",
         epilog=_epilog(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_db(rec)
     rec.add_argument("--task", default="", help="what the demonstration does")
     rec.add_argument("--duration", type=float, help="stop after this many seconds")
-    rec.add_argument("--fps", type=float, default=10.0, help="screen grabs per second (default 10)")
+    rec.add_argument(
+        "--fps",
+        type=float,
+        default=DEFAULT_FPS,
+        help=f"screen grabs per second, above 0 and at most {MAX_FPS:g} (default {DEFAULT_FPS:g})",
+    )
     rec.add_argument("--session", help="continue recording into this existing session")
     rec.add_argument(
         "--exclude",
@@ -73,8 +89,11 @@ def run(args: argparse.Namespace) -> int:
     from desktop.compose import build_recorder, open_store, tune_allocator
 
     tune_allocator()
-    if args.duration is not None and args.duration <= 0:
-        raise DemotraceError("--duration must be positive")
+    if args.duration is not None and not (math.isfinite(args.duration) and args.duration > 0):
+        raise DemotraceError(
+            f"--duration must be a positive number of seconds, not {args.duration:g}"
+        )
+    check_fps(args.fps)
     budget = budget_from(args.budget, os.environ)
     display = require_x_display(os.environ)
     db = open_store(args.db)
