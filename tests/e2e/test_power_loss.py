@@ -16,12 +16,12 @@ def test_fifty_kills_leave_a_sound_store_and_lose_at_most_half_a_second(
     xserver: XServer, tmp_path: Path
 ) -> None:
     db_path = tmp_path / "power.db"
-    result = run(xserver.env, db_path, times=KILLS, max_after_s=1.2, seed=12)
+    result = run(xserver.env, db_path, times=KILLS, max_after_s=0.8, seed=12)
     assert len(result.kills) == KILLS
     assert set(result.integrity) == {"ok"}
     assert result.dangling_frames == 0
     recorded = [k for k in result.kills if k.session_id is not None]
-    assert len(recorded) >= KILLS // 2, "most kills should hit a running recording"
+    assert len(recorded) >= KILLS * 7 // 10, "most kills should hit a running recording"
     assert [k for k in recorded if k.lost_s is None or k.lost_s > HALF_SECOND] == []
     # Every session is still there, readable, and recovered as interrupted.
     listed = demotrace("sessions", "--db", f"sqlite:///{db_path}", "--json")
