@@ -10,6 +10,6 @@ from types import ModuleType
 
 
 def command_modules() -> list[ModuleType]:
-    from desktop.commands import export, inject, record, sessions, stats, steps
+    from desktop.commands import export, inject, record, redact, sessions, stats, steps
 
-    return [record, sessions, steps, export, inject, stats]
+    return [record, sessions, steps, export, redact, inject, stats]
