@@ -3,7 +3,8 @@
 - trajectories by task category (sessions without a task: ``uncategorised``);
 - outcomes per step (the person's label and the suggestion, separately; steps
   of sessions not read since they were cut count as ``pending`` suggestions)
-  and per trajectory (see ``trajectory_outcome``);
+  and per trajectory (see ``trajectory_outcome``; a trajectory whose outcome
+  hangs on a suggestion not computed yet gets it computed here);
 - faults injected, by kind, and how many were recovered: the session reached
   its goal after the fault (``recovered``);
 - mistakes by error type (steps tagged ``mistake``; no type: ``unspecified``).
@@ -87,6 +88,19 @@ def _latest_goals(s: Any) -> dict[str, str | None]:
     return goals
 
 
+def _needs_suggestion(goal: str | None, steps: Sequence[StepOutcome]) -> bool:
+    """Does the trajectory's outcome hang on a suggestion not computed yet?"""
+    if goal in GOAL_OUTCOMES or not steps:
+        return False
+    return steps[-1].outcome == "unknown" and steps[-1].suggested is None
+
+
+def _suggested(db: Database, session_id: str) -> list[StepOutcome]:
+    from capture.store.steps import current_steps  # computes them (and keeps them if it may)
+
+    return [StepOutcome(s.outcome, s.outcome_suggested) for s in current_steps(db, session_id)]
+
+
 def collect_stats(db: Database) -> Stats:
     with db.session() as s:
         categories = dict(s.execute(select(TaskRow.id, TaskRow.category)).all())
@@ -114,6 +128,12 @@ def collect_stats(db: Database) -> Stats:
             if "mistake" in (tags or ()):
                 mistakes[error_type or UNSPECIFIED] += 1
 
+    for session_id, *_ in sessions:
+        if _needs_suggestion(goals.get(session_id), steps[session_id]):
+            suggested.subtract(s.suggested or PENDING for s in steps[session_id])
+            steps[session_id] = _suggested(db, session_id)
+            suggested.update(s.suggested or PENDING for s in steps[session_id])
+
     by_category: Counter[str] = Counter()
     per_trajectory: Counter[str] = Counter({o: 0 for o in OUTCOMES})
     faults: dict[str, dict[str, int]] = {}
@@ -131,7 +151,7 @@ def collect_stats(db: Database) -> Stats:
         trajectories=len(sessions),
         by_category=dict(sorted(by_category.items())),
         step_outcomes=dict(per_step),
-        step_outcomes_suggested=dict(suggested),
+        step_outcomes_suggested={k: n for k, n in suggested.items() if n or k in OUTCOMES},
         trajectory_outcomes=dict(per_trajectory),
         faults=dict(sorted(faults.items())),
         mistakes=dict(sorted(mistakes.items())),

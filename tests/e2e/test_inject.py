@@ -234,3 +234,7 @@ def test_inject_then_recover(kind: str, xserver: XServer, source: Source, tmp_pa
     assert all(s["tags"] == ["recovery"] for s in steps[first_recovery:])
     # The person's last step is the toggle click, as in the source.
     assert recovery[-1]["action"] == source.steps[-1]["action"]
+    # Recovered: the last step (unlabelled) is suggested a success.
+    assert recovery[-1]["outcome_suggested"] == "success", recovery[-1]["outcome_reason"]
+    stats = json.loads(demotrace("stats", "--db", source.url, "--json").stdout)
+    assert stats["faults"][kind] == {"injected": 1, "recovered": 1}
