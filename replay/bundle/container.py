@@ -61,9 +61,8 @@ class Container:
                     f"zip entry {name!r:.80} is {info.file_size} bytes uncompressed, "
                     f"over the {MAX_ENTRY_BYTES >> 20} MiB limit"
                 )
-            if (
-                info.file_size > RATIO_FROM_BYTES
-                and info.file_size > MAX_RATIO * max(1, info.compress_size)
+            if info.file_size > RATIO_FROM_BYTES and info.file_size > MAX_RATIO * max(
+                1, info.compress_size
             ):
                 raise BundleError(
                     f"zip entry {name!r:.80} expands more than {MAX_RATIO}:1 (a zip bomb?)"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from capture.events import EventKind, RawEvent
@@ -25,6 +26,12 @@ from replay.trajectory import (
 )
 
 FORMAT_VERSION = 1
+# The values docs/bundle.md allows.
+STATUSES = ("finished", "interrupted", "recording")
+STAGES = ("draft", "submitted", "accepted", "needs_changes", "rejected")
+ORIGINS = ("recorded", "imported", "injected")
+VERDICTS = ("accept", "needs_changes", "reject")
+GOALS = ("achieved", "partly", "not")
 HASH = re.compile(r"[0-9a-f]{32}")
 
 HEADER_KEYS = (
@@ -141,8 +148,13 @@ def trajectory_json(traj: Trajectory, names: Mapping[str, str]) -> dict[str, Any
             "height": s.height,
             "scale": s.scale,
             "monitors": [
-                {"left": m.left, "top": m.top, "width": m.width, "height": m.height,
-                 "primary": m.primary}
+                {
+                    "left": m.left,
+                    "top": m.top,
+                    "width": m.width,
+                    "height": m.height,
+                    "primary": m.primary,
+                }
                 for m in s.monitors
             ],
         },
@@ -236,14 +248,14 @@ class Fields:
     def _wrong(self, key: str, kind: str) -> BundleError:
         return BundleError(f"{self._name(key)} must be {kind}, got {self.data[key]!r:.60}")
 
-    def int(self, key: str, minimum: int | None = None) -> int:
+    def integer(self, key: str, minimum: int | None = None) -> int:
         v = self.data[key]
         if isinstance(v, bool) or not isinstance(v, int) or (minimum is not None and v < minimum):
             raise self._wrong(key, "an integer" + (f" >= {minimum}" if minimum is not None else ""))
         return v
 
     def opt_int(self, key: str) -> int | None:
-        return None if self.data[key] is None else self.int(key)
+        return None if self.data[key] is None else self.integer(key)
 
     def number(self, key: str) -> float:
         v = self.data[key]
@@ -251,22 +263,37 @@ class Fields:
             raise self._wrong(key, "a number")
         return float(v)
 
-    def str(self, key: str) -> str:
+    def text(self, key: str) -> str:
         v = self.data[key]
         if not isinstance(v, str):
             raise self._wrong(key, "a string")
         return v
 
-    def opt_str(self, key: str) -> str | None:
-        return None if self.data[key] is None else self.str(key)
+    def instant(self, key: str) -> str:
+        """An ISO 8601 date and time."""
+        v = self.text(key)
+        try:
+            datetime.fromisoformat(v)
+        except ValueError:
+            raise self._wrong(key, "an ISO 8601 date and time") from None
+        return v
 
-    def bool(self, key: str) -> bool:
+    def choice(self, key: str, allowed: tuple[str, ...], optional: bool = False) -> str | None:
+        v = self.data[key]
+        if (v is None and optional) or v in allowed:
+            return v
+        raise self._wrong(key, "one of " + ", ".join(allowed) + (" or null" if optional else ""))
+
+    def opt_str(self, key: str) -> str | None:
+        return None if self.data[key] is None else self.text(key)
+
+    def flag(self, key: str) -> bool:
         v = self.data[key]
         if not isinstance(v, bool):
             raise self._wrong(key, "true or false")
         return v
 
-    def list(self, key: str) -> list[Any]:
+    def items(self, key: str) -> list[Any]:
         v = self.data[key]
         if not isinstance(v, list):
             raise self._wrong(key, "a list")
@@ -285,7 +312,7 @@ class Fields:
         return Fields(self.data[key], keys, self._name(key))
 
     def strings(self, key: str) -> tuple[str, ...]:
-        items = self.list(key)
+        items = self.items(key)
         if not all(isinstance(i, str) for i in items):
             raise self._wrong(key, "a list of strings")
         return tuple(items)
@@ -301,59 +328,70 @@ def read_trajectory(data: dict[str, Any]) -> Trajectory:
     timing = top.child("timing", TIMING_KEYS)
     scr = top.child("screen", SCREEN_KEYS)
     monitors = []
-    for i, m in enumerate(scr.list("monitors")):
+    for i, m in enumerate(scr.items("monitors")):
         mf = Fields(m, MONITOR_KEYS, f"screen.monitors[{i}]")
         monitors.append(
-            Monitor(mf.int("left"), mf.int("top"), mf.int("width", 1), mf.int("height", 1),
-                    mf.bool("primary"))
+            Monitor(
+                mf.integer("left"),
+                mf.integer("top"),
+                mf.integer("width", 1),
+                mf.integer("height", 1),
+                mf.flag("primary"),
+            )
         )
     screen = Screen(
-        scr.int("left"), scr.int("top"), scr.int("width", 1), scr.int("height", 1),
-        scr.number("scale"), tuple(monitors),
+        scr.integer("left"),
+        scr.integer("top"),
+        scr.integer("width", 1),
+        scr.integer("height", 1),
+        scr.number("scale"),
+        tuple(monitors),
     )
     tf = top.child("task", TASK_KEYS)
     task = TaskInfo(
-        instruction=tf.str("instruction"),
+        instruction=tf.text("instruction"),
         id=tf.opt_str("id"),
-        category=tf.str("category"),
-        expected_outcome=tf.str("expected_outcome"),
-        setup_command=tf.str("setup_command"),
-        reset_command=tf.str("reset_command"),
+        category=tf.text("category"),
+        expected_outcome=tf.text("expected_outcome"),
+        setup_command=tf.text("setup_command"),
+        reset_command=tf.text("reset_command"),
     )
     frames: dict[str, FrameInfo] = {}
-    for i, f in enumerate(top.list("frames")):
+    for i, f in enumerate(top.items("frames")):
         ff = Fields(f, FRAME_KEYS, f"frames[{i}]")
-        name = ff.str("hash")
+        name = ff.text("hash")
         if not frame_hash_ok(name):
             raise BundleError(f"frames[{i}].hash must be 32 lowercase hex digits, got {name!r:.60}")
         if name in frames:
             raise BundleError(f"frames[{i}]: frame {name} is listed twice")
         frames[name] = FrameInfo(
-            name, nanoseconds(ff.number("t")), ff.int("left"), ff.int("top"),
-            ff.int("width", 1), ff.int("height", 1),
+            name,
+            nanoseconds(ff.number("t")),
+            ff.integer("left"),
+            ff.integer("top"),
+            ff.integer("width", 1),
+            ff.integer("height", 1),
         )
-    steps = tuple(
-        read_step(s, i, frames) for i, s in enumerate(top.list("steps"))
-    )
-    reviews = tuple(read_review(r, i) for i, r in enumerate(top.list("reviews")))
+    steps = tuple(read_step(s, i, frames) for i, s in enumerate(top.items("steps")))
+    reviews = tuple(read_review(r, i) for i, r in enumerate(top.items("reviews")))
     return Trajectory(
-        session_id=_session_id(top.str("session_id")),
+        session_id=_session_id(top.text("session_id")),
         task=task,
-        created_at=top.str("created_at"),
+        created_at=top.instant("created_at"),
         duration_s=top.number("duration_s"),
         screen=screen,
-        platform=top.str("platform"),
-        app_version=top.str("app_version"),
-        annotator=top.str("annotator"),
+        platform=top.text("platform"),
+        app_version=top.text("app_version"),
+        annotator=top.text("annotator"),
         fps=timing.number("fps"),
-        double_click_ms=timing.int("double_click_ms", 0),
-        double_click_px=timing.int("double_click_px", 0),
+        double_click_ms=timing.integer("double_click_ms", 0),
+        double_click_px=timing.integer("double_click_px", 0),
         steps=steps,
         frames=frames,
         reviews=reviews,
-        status=top.str("status"),
-        stage=top.str("stage"),
-        origin=top.str("origin"),
+        status=str(top.choice("status", STATUSES)),
+        stage=str(top.choice("stage", STAGES)),
+        origin=str(top.choice("origin", ORIGINS)),
         source_session_id=top.opt_str("source_session_id"),
         fault=top.opt_obj("fault"),
         extra=top.obj("extra"),
@@ -369,12 +407,12 @@ def _session_id(value: str) -> str:
 def read_step(data: Any, i: int, frames: Mapping[str, FrameInfo]) -> Step:
     path = f"steps[{i}]"
     sf = Fields(data, BUNDLE_STEP_KEYS, path)
-    if sf.int("index") != i:
+    if sf.integer("index") != i:
         raise BundleError(f"{path}.index must be {i}, got {data['index']!r}")
     sf.number("t_start"), sf.number("t_end"), sf.opt_int("first_seq"), sf.opt_int("last_seq")
-    sf.bool("decision_point"), sf.opt_str("decision_reason"), sf.str("note")
-    sf.str("draft_note"), sf.str("outcome"), sf.strings("tags"), sf.strings("comments")
-    sf.opt_str("outcome_suggested"), sf.str("outcome_reason"), sf.opt_str("error_type")
+    sf.flag("decision_point"), sf.opt_str("decision_reason"), sf.text("note")
+    sf.text("draft_note"), sf.text("outcome"), sf.strings("tags"), sf.strings("comments")
+    sf.opt_str("outcome_suggested"), sf.text("outcome_reason"), sf.opt_str("error_type")
     sf.opt_obj("element"), sf.opt_obj("fault"), sf.obj("action")
     for key in ("before_frame", "after_frame"):
         ref = sf.opt_str(key)
@@ -383,7 +421,7 @@ def read_step(data: Any, i: int, frames: Mapping[str, FrameInfo]) -> Step:
     window = sf.opt_obj("window")
     if window is not None:
         wf = Fields(window, ("title", "app"), f"{path}.window")
-        wf.str("title"), wf.str("app")
+        wf.text("title"), wf.text("app")
     doc = dict(data)
     doc["t_start"] = nanoseconds(sf.number("t_start"))
     doc["t_end"] = nanoseconds(sf.number("t_end"))
@@ -396,35 +434,46 @@ def read_step(data: Any, i: int, frames: Mapping[str, FrameInfo]) -> Step:
 def read_review(data: Any, i: int) -> Review:
     path = f"reviews[{i}]"
     rf = Fields(data, REVIEW_KEYS, path)
-    redundant = rf.list("redundant_steps")
+    redundant = rf.items("redundant_steps")
     if any(isinstance(x, bool) or not isinstance(x, int) for x in redundant):
         raise BundleError(f"{path}.redundant_steps must be a list of integers")
     comments = []
-    for j, c in enumerate(rf.list("comments")):
+    for j, c in enumerate(rf.items("comments")):
         cf = Fields(c, COMMENT_KEYS, f"{path}.comments[{j}]")
         comments.append(
-            ReviewComment(cf.opt_int("step_index"), cf.str("text"), cf.bool("resolved"),
-                          cf.str("created_at"))
+            ReviewComment(
+                cf.opt_int("step_index"),
+                cf.text("text"),
+                cf.flag("resolved"),
+                cf.instant("created_at"),
+            )
         )
     return Review(
-        reviewer=rf.str("reviewer"),
-        created_at=rf.str("created_at"),
-        verdict=rf.str("verdict"),
-        goal=rf.opt_str("goal"),
-        efficiency=rf.opt_int("efficiency"),
-        error_handling=rf.opt_int("error_handling"),
-        note_quality=rf.opt_int("note_quality"),
-        reason=rf.str("reason"),
+        reviewer=rf.text("reviewer"),
+        created_at=rf.instant("created_at"),
+        verdict=str(rf.choice("verdict", VERDICTS)),
+        goal=rf.choice("goal", GOALS, optional=True),
+        efficiency=_score(rf, "efficiency"),
+        error_handling=_score(rf, "error_handling"),
+        note_quality=_score(rf, "note_quality"),
+        reason=rf.text("reason"),
         redundant_steps=tuple(redundant),
         comments=tuple(comments),
     )
+
+
+def _score(rf: Fields, key: str) -> int | None:
+    value = rf.opt_int(key)
+    if value is not None and not 1 <= value <= 5:
+        raise BundleError(f"{rf.path}.{key} must be 1..5 or null, got {value}")
+    return value
 
 
 def read_event(data: Any, line: int) -> RawEvent:
     path = f"events.jsonl line {line}"
     ef = Fields(data, EVENT_KEYS_JSON, path)
     try:
-        kind = EventKind(ef.str("kind"))
+        kind = EventKind(ef.text("kind"))
     except ValueError:
         raise BundleError(f"{path}: unknown event kind {data['kind']!r:.40}") from None
     return RawEvent(
@@ -433,11 +482,11 @@ def read_event(data: Any, line: int) -> RawEvent:
         x=ef.opt_int("x"),
         y=ef.opt_int("y"),
         button=ef.opt_str("button"),
-        dx=ef.int("dx"),
-        dy=ef.int("dy"),
+        dx=ef.integer("dx"),
+        dy=ef.integer("dy"),
         key=ef.opt_str("key"),
         char=ef.opt_str("char"),
         modifiers=frozenset(ef.strings("modifiers")),
-        synthetic=ef.bool("synthetic"),
-        seq=ef.int("seq", 0),
+        synthetic=ef.flag("synthetic"),
+        seq=ef.integer("seq", 0),
     )
