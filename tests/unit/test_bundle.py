@@ -132,7 +132,7 @@ def test_current_version_needs_no_migration() -> None:
 def test_newer_version_is_refused(tmp_path: Path) -> None:
     bundle = copy_fixture(tmp_path)
     edit_json(bundle, lambda d: d.update(format_version=FORMAT_VERSION + 1))
-    with pytest.raises(BundleError, match="newer than this demotrace reads.*update demotrace"):
+    with pytest.raises(BundleError, match=r"newer than this demotrace reads.*update demotrace"):
         open_bundle(bundle)
 
 
@@ -318,7 +318,7 @@ def test_zip_entry_lying_about_its_size_is_refused(tmp_path: Path) -> None:
             break
     struct.pack_into("<I", data, at + 24, 100)
     out.write_bytes(bytes(data))
-    with pytest.raises(BundleError, match="larger than it declares|cannot read trajectory.json"):
+    with pytest.raises(BundleError, match=r"larger than it declares|cannot read trajectory\.json"):
         open_bundle(out)
 
 
