@@ -142,9 +142,20 @@ class FormApp:
         stop_process(self.proc)
 
 
-def start_form(x: XServer, log: Path, geometry: str = "0,0,1000,800") -> FormApp:
+def start_form(
+    x: XServer, log: Path, geometry: str = "0,0,1000,800", *options: str
+) -> FormApp:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.apps.form", "--geometry", geometry, "--log", str(log)],
+        [
+            sys.executable,
+            "-m",
+            "tests.apps.form",
+            "--geometry",
+            geometry,
+            "--log",
+            str(log),
+            *options,
+        ],
         env=x.env,
         cwd=ROOT,
         stdout=subprocess.PIPE,
