@@ -23,6 +23,10 @@ DRAG_STEP_S = 0.008
 # Pause between the notches of one scroll, and after pressing before moving on a drag.
 NOTCH_S = 0.02
 SETTLE_S = 0.03
+# A click is held this long, and the clicks of a double or triple click are this far apart:
+# well inside any double-click interval, but not simultaneous, as some toolkits want.
+HOLD_S = 0.02
+CLICK_GAP_S = 0.05
 
 
 class InputDevice(Protocol):
@@ -103,8 +107,14 @@ class PynputInput:
     def click(self, x: int, y: int, button: str, count: int, modifiers: Sequence[str]) -> None:
         self.move(x, y)
         self._sleep(SETTLE_S)
+        pressed = self._button(button)
         with self._holding(modifiers):
-            self._mouse.click(self._button(button), count)
+            for n in range(count):
+                if n:
+                    self._sleep(CLICK_GAP_S)
+                self._mouse.press(pressed)
+                self._sleep(HOLD_S)
+                self._mouse.release(pressed)
 
     def drag(self, path: Sequence[Point], button: str, modifiers: Sequence[str]) -> None:
         points = interpolate(path)

@@ -142,9 +142,7 @@ class FormApp:
         stop_process(self.proc)
 
 
-def start_form(
-    x: XServer, log: Path, geometry: str = "0,0,1000,800", *options: str
-) -> FormApp:
+def start_form(x: XServer, log: Path, geometry: str = "0,0,1000,800", *options: str) -> FormApp:
     proc = subprocess.Popen(
         [
             sys.executable,

@@ -55,7 +55,9 @@ def form_state(lines: list[dict[str, Any]]) -> dict[str, Any]:
 def glide(x: XServer, to: tuple[int, int], steps: int = 6) -> None:
     sx, sy = (int(p.split(":")[1]) for p in x.xdotool("getmouselocation").split()[:2])
     for i in range(1, steps + 1):
-        x.xdotool("mousemove", str(sx + (to[0] - sx) * i // steps), str(sy + (to[1] - sy) * i // steps))
+        x.xdotool(
+            "mousemove", str(sx + (to[0] - sx) * i // steps), str(sy + (to[1] - sy) * i // steps)
+        )
     time.sleep(0.15)
 
 
@@ -64,7 +66,7 @@ def demonstrate(x: XServer, widgets: dict[str, list[int]]) -> None:
         left, top, w, h = widgets[name]
         return left + w // 2, top + h // 2
 
-    pause = 0.5
+    pause = 0.35
     name = center("name")
     glide(x, (name[0] - 100, name[1]))
     x.xdotool("click", "1")
@@ -128,7 +130,9 @@ def recorded(xserver: XServer, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
     bundle, zipped = tmp / "bundle", tmp / "bundle.zip"
     for out in (bundle, zipped):
-        done = demotrace("export", rec.session_id, "--format", "bundle", "--out", str(out), "--db", url)
+        done = demotrace(
+            "export", rec.session_id, "--format", "bundle", "--out", str(out), "--db", url
+        )
         assert done.returncode == 0, done.stderr
     imported = sqlite_url(tmp / "imported.db")
     done = demotrace("import", str(zipped), "--db", imported)
@@ -150,9 +154,19 @@ def replay(x: XServer, target: str, tmp: Path, *options: str) -> tuple[Any, dict
     report = tmp / "report"
     try:
         done = demotrace(
-            "replay", target, "--execute", "--verify", "--speed", "2", "--after-timeout", "4",
-            "--report", str(report), *options[2:],
-            env=x.env, timeout=120,
+            "replay",
+            target,
+            "--execute",
+            "--verify",
+            "--speed",
+            "2",
+            "--after-timeout",
+            "4",
+            "--report",
+            str(report),
+            *options[2:],
+            env=x.env,
+            timeout=120,
         )
         time.sleep(0.3)
         return done, form_state(form.log_lines()), report

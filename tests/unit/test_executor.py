@@ -161,7 +161,9 @@ def test_runs_every_step_in_order_marked_synthetic() -> None:
 def test_coordinates_follow_a_larger_screen() -> None:
     executor, device, _ = make_executor({"type": TYPED, "hotkey": SAVED}, scale=2)
     executor.run_step(make_steps()[0])
-    drag = Step(9, Action.make("drag", path=[(10, 20), (30, 40)], button="left", modifiers=()), 0, 0)
+    drag = Step(
+        9, Action.make("drag", path=[(10, 20), (30, 40)], button="left", modifiers=()), 0, 0
+    )
     executor.run_step(drag)
     assert device.calls[0][:3] == ("click", 120, 120)
     assert device.calls[1] == ("drag", ((20, 40), (60, 80)), "left", ())
