@@ -329,3 +329,15 @@ def test_not_a_bundle(tmp_path: Path) -> None:
         open_bundle(junk)
     with pytest.raises(BundleError, match="no such bundle"):
         open_bundle(tmp_path / "missing")
+
+
+def test_the_sample_trajectory_is_a_valid_bundle() -> None:
+    sample = Path(__file__).resolve().parents[2] / "samples" / "fill-the-form"
+    with open_bundle(sample) as bundle:
+        bundle.check()
+        t = bundle.trajectory
+        assert t.task.instruction.startswith("Fill in the form")
+        assert {"click", "double_click", "type", "hotkey", "scroll", "drag"} <= {
+            s.action.type for s in t.steps
+        }
+        assert any(s.note for s in t.steps)
