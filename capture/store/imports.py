@@ -7,11 +7,12 @@ caller has checked everything first; this module only writes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import cv2
 import numpy as np
 from sqlalchemy import insert
 from sqlalchemy.exc import SQLAlchemyError
@@ -88,11 +89,19 @@ def _when(text: str) -> datetime:
 def import_session(
     db: Database,
     session: ImportedSession,
-    rgb: Callable[[str], np.ndarray],
+    pixels: Iterable[np.ndarray],
     progress: Callable[[int, int], None] | None = None,
 ) -> None:
-    """Write ``session``; ``rgb(hash)`` gives each frame's (H, W, 3) pixels once."""
-    writer = FrameWriter(blob_store_for(db))
+    """Write ``session``; ``pixels`` yields each frame's (H, W, 3) RGB, in ``session.frames`` order.
+
+    Whatever goes wrong (including ``pixels`` raising, as a bundle does on a
+    frame whose hash does not match), nothing stays behind: the transaction is
+    rolled back and frame blobs this import added are removed again.
+    """
+    blobs = blob_store_for(db)
+    writer = FrameWriter(blobs)
+    added: list[str] = []
+    rgb_frames = iter(pixels)
     try:
         with db.session() as s:
             _task(s, session.task)
@@ -100,8 +109,11 @@ def import_session(
             s.flush()
             ids: dict[str, int] = {}
             for done, frame in enumerate(session.frames, start=1):
-                pixels = _bgra(rgb(frame.hash))
-                digest = writer.put(pixels.tobytes(), frame.width, frame.height, s)
+                bgra = _bgra(next(rgb_frames))
+                known = blobs.has(frame.hash, s)
+                digest = writer.put(bgra.tobytes(), frame.width, frame.height, s)
+                if not known:
+                    added.append(digest)
                 if digest != frame.hash:
                     raise StoreError(f"frame {frame.hash} hashed to {digest} in the store")
                 row = FrameRow(
@@ -139,16 +151,19 @@ def import_session(
             for review in session.reviews:
                 _review(s, session.id, review)
             s.commit()
+            added.clear()
     except SQLAlchemyError as exc:
         raise StoreError(f"cannot import session {session.id}: {exc.__class__.__name__}") from None
+    finally:
+        if added:
+            with db.session() as s:
+                for digest in added:
+                    blobs.discard(digest, s)
 
 
 def _bgra(rgb: np.ndarray) -> np.ndarray:
-    h, w, _ = rgb.shape
-    out = np.empty((h, w, 4), np.uint8)
-    out[:, :, :3] = rgb[:, :, ::-1]
-    out[:, :, 3] = 255
-    return out
+    """Opaque BGRA, as the recorder stores frames."""
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2BGRA)
 
 
 def _task(s: Any, task: Mapping[str, Any] | None) -> None:

@@ -26,9 +26,7 @@ def run(args: argparse.Namespace) -> int:
 
     db = open_store(args.db)
     try:
-        result = import_bundle(
-            db, args.bundle, progress_line("checking frames"), progress_line("importing frames")
-        )
+        result = import_bundle(db, args.bundle, progress_line("importing frames"))
     finally:
         db.close()
     if not result.imported:

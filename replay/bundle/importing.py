@@ -79,23 +79,23 @@ def imported_session(
     )
 
 
-def import_bundle(
-    db: Database,
-    path: Path,
-    checking: Progress | None = None,
-    writing: Progress | None = None,
-) -> ImportResult:
-    """Import the bundle at ``path`` unless the store holds its session already."""
+def import_bundle(db: Database, path: Path, progress: Progress | None = None) -> ImportResult:
+    """Import the bundle at ``path`` unless the store holds its session already.
+
+    Every field is checked when the bundle is opened, before anything is
+    written; each frame's pixels are checked as they are decoded, inside the
+    import's transaction, and a bad one rolls the whole import back (frame
+    blobs included), so a failed import leaves the store as it was.
+    """
     with open_bundle(path) as bundle:
         traj = bundle.trajectory
         if has_session(db, traj.session_id):
             return ImportResult(traj.session_id, False, len(traj.steps), len(traj.frames))
-        bundle.check(checking)
         frames = [
             ImportedFrame(f.hash, f.t_ns, f.left, f.top, f.width, f.height)
             for f in traj.frames.values()
         ]
         import_session(
-            db, imported_session(traj, list(bundle.events()), frames), bundle.frames.rgb, writing
+            db, imported_session(traj, list(bundle.events()), frames), bundle.frames.all(), progress
         )
         return ImportResult(traj.session_id, True, len(traj.steps), len(traj.frames))

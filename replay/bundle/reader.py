@@ -14,6 +14,7 @@ from capture.events import RawEvent
 from replay.bundle import compat, png
 from replay.bundle.container import Container
 from replay.bundle.errors import BundleError
+from replay.bundle.pipeline import ordered_map
 from replay.bundle.schema import FORMAT_VERSION, read_event, read_trajectory
 from replay.trajectory import Trajectory
 
@@ -33,11 +34,23 @@ class BundleFrames:
         self._container = container
         self._frames = trajectory.frames
 
-    def rgb(self, frame: str) -> np.ndarray:
-        info = self._frames.get(frame)
-        if info is None:
+    def png(self, frame: str) -> bytes:
+        if frame not in self._frames:
             raise BundleError(f"no frame {frame} in the bundle")
-        return png.decode(self._container.read(frame_file(frame)), frame, info.width, info.height)
+        return self._container.read(frame_file(frame))
+
+    def decode(self, frame: str, data: bytes) -> np.ndarray:
+        """Pixels of ``frame`` from its PNG bytes; safe to call from several threads."""
+        info = self._frames[frame]
+        return png.decode(data, frame, info.width, info.height)
+
+    def rgb(self, frame: str) -> np.ndarray:
+        return self.decode(frame, self.png(frame))
+
+    def all(self) -> Iterator[np.ndarray]:
+        """Every frame's pixels in ``frames`` order, decoded and checked on worker threads."""
+        names = list(self._frames)
+        return ordered_map(lambda item: self.decode(*item), ((n, self.png(n)) for n in names))
 
 
 class Bundle:
@@ -120,12 +133,11 @@ class Bundle:
         return iter(self._events)
 
     def check(self, progress: Callable[[int, int], None] | None = None) -> None:
-        """Decode every frame and check its hash: what ``import`` does before writing."""
-        names = list(self.trajectory.frames)
-        for i, name in enumerate(names, start=1):
-            self.frames.rgb(name)
+        """Decode every frame and check its hash."""
+        total = len(self.trajectory.frames)
+        for i, _ in enumerate(self.frames.all(), start=1):
             if progress is not None:
-                progress(i, len(names))
+                progress(i, total)
 
     @cached_property
     def has_context_video(self) -> bool:

@@ -12,7 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
+import numpy as np
+
 from replay.bundle import png
+from replay.bundle.pipeline import ordered_map
 from replay.bundle.reader import EVENTS, TRAJECTORY, frame_file
 from replay.bundle.schema import event_json, trajectory_json
 from replay.trajectory import TrajectorySource
@@ -51,6 +54,10 @@ class _Zip:
         self.zip.close()
 
 
+def _png_file(rgb: np.ndarray) -> tuple[str, bytes]:
+    return png.content_hash(rgb), png.encode(rgb)
+
+
 def is_zip(path: Path) -> bool:
     return path.suffix.lower() == ".zip"
 
@@ -63,14 +70,15 @@ def write_bundle(source: TrajectorySource, out: Path, progress: Progress | None 
         names: dict[str, str] = {}
         written: set[str] = set()
         refs = list(traj.frames)
-        for done, ref in enumerate(refs, start=1):
-            rgb = source.frames.rgb(ref)
-            name = png.content_hash(rgb)
+        # Decoding reads the source on this thread; hashing and PNG coding run on workers.
+        pixels = (source.frames.rgb(ref) for ref in refs)
+        for done, (ref, (name, data)) in enumerate(
+            zip(refs, ordered_map(_png_file, pixels), strict=True), start=1
+        ):
             names[ref] = name
             if name not in written:
-                sink.write(frame_file(name), png.encode(rgb), compress=False)
+                sink.write(frame_file(name), data, compress=False)
                 written.add(name)
-            del rgb
             if progress is not None:
                 progress(done, len(refs))
         lines = [json.dumps(event_json(e), ensure_ascii=False) for e in source.events()]
