@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import struct
 import zlib
+from typing import cast
 
 import cv2
 import numpy as np
+from isal import isal_zlib
 
 from capture.framecodec import frame_hash
 from replay.bundle.errors import BundleError
@@ -14,9 +16,12 @@ from replay.bundle.errors import BundleError
 # Largest image a reader decodes (8192 x 8192): the size is read from the header first.
 MAX_PIXELS = 1 << 26
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
-# zlib level 1 and no row filter: on 1080p screenshots the fastest setting measured here
-# (10 ms a frame, against 18 ms for OpenCV's encoder at the same settings), files as small.
-ZLIB_LEVEL = 1
+# Deflate through ISA-L (zlib-compatible streams) at level 1 with no row filter: on 1080p
+# screenshots 1 ms a frame against 9 ms for zlib level 1 and 18 ms for OpenCV's encoder,
+# files within 5% of zlib's.
+DEFLATE_LEVEL = 1
+# isal's stubs declare its error as an instance; it is a class.
+INFLATE_ERROR = cast(type[Exception], isal_zlib.error)
 
 
 def opaque_bgra(rgb: np.ndarray) -> np.ndarray:
@@ -48,7 +53,7 @@ def encode(rgb: np.ndarray) -> bytes:
         (
             SIGNATURE,
             _chunk(b"IHDR", header),
-            _chunk(b"IDAT", zlib.compress(rows.data, ZLIB_LEVEL)),
+            _chunk(b"IDAT", isal_zlib.compress(rows.data, DEFLATE_LEVEL)),
             _chunk(b"IEND", b""),
         )
     )
@@ -62,6 +67,33 @@ def png_size(head: bytes) -> tuple[int, int]:
     return width, height
 
 
+def _plain_rgb(data: bytes, width: int, height: int) -> np.ndarray | None:
+    """The pixels of an 8-bit RGB PNG with no row filters (what demotrace writes), else None."""
+    pos, idat = 8, []
+    while pos + 8 <= len(data):
+        (length,) = struct.unpack_from(">I", data, pos)
+        kind = data[pos + 4 : pos + 8]
+        body = data[pos + 8 : pos + 8 + length]
+        if kind == b"IHDR" and body[8:] != b"\x08\x02\x00\x00\x00":
+            return None  # another depth, colour type or interlacing
+        if kind == b"IDAT":
+            idat.append(body)
+        elif kind == b"IEND":
+            break
+        pos += 12 + length
+    expected = height * (1 + 3 * width)
+    try:
+        raw = isal_zlib.decompressobj().decompress(b"".join(idat), expected)
+    except INFLATE_ERROR:
+        return None
+    if len(raw) != expected:
+        return None
+    rows = np.frombuffer(raw, np.uint8).reshape(height, 1 + 3 * width)
+    if rows[:, 0].any():
+        return None  # filtered rows: let the general decoder undo them
+    return rows[:, 1:].reshape(height, width, 3)
+
+
 def decode(data: bytes, name: str, width: int, height: int) -> np.ndarray:
     """(height, width, 3) RGB of ``data``, refused unless it is the size and hash ``name`` says."""
     w, h = png_size(data[:24])
@@ -69,7 +101,9 @@ def decode(data: bytes, name: str, width: int, height: int) -> np.ndarray:
         raise BundleError(f"frame {name} is {w}x{h}, larger than {MAX_PIXELS} pixels")
     if (w, h) != (width, height):
         raise BundleError(f"frame {name} is {w}x{h}, but frames lists it as {width}x{height}")
-    img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR_RGB)
+    img = _plain_rgb(data, width, height)
+    if img is None:
+        img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR_RGB)
     if img is None or img.shape != (height, width, 3):
         raise BundleError(f"frame {name} is not a readable PNG image")
     if content_hash(img) != name:

@@ -10,6 +10,7 @@ reports in its own log with the state after the recording.
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -103,14 +104,23 @@ def replay(x: XServer, target: str, tmp: Path, *options: str) -> tuple[Any, dict
 def test_replay_reaches_the_same_state(
     xserver: XServer, recorded: Recorded, tmp_path: Path, kind: str
 ) -> None:
-    target = {"directory": recorded.bundle, "zip": recorded.zipped}.get(kind)
+    target = {"directory": tmp_path / "bundle", "zip": recorded.zipped}.get(kind)
     options: tuple[str, ...] = ("--on-color", "#00ff00")
+    marker = tmp_path / "setup-ran"
+    if kind == "directory":
+        # The task's setup command runs before the first step.
+        shutil.copytree(recorded.bundle, tmp_path / "bundle")
+        doc_path = tmp_path / "bundle" / "trajectory.json"
+        doc = json.loads(doc_path.read_text())
+        doc["task"]["setup_command"] = f"touch {marker}"
+        doc_path.write_text(json.dumps(doc))
     if target is None:
         options += ("--db", recorded.imported_db)
     done, state, _ = replay(xserver, str(target or recorded.session_id), tmp_path, *options)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "reached the end" in done.stdout
     assert state == recorded.state
+    assert marker.exists() == (kind == "directory")
 
 
 def test_a_changed_app_stops_the_replay_at_the_step_that_differs(

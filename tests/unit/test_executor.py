@@ -216,3 +216,14 @@ def test_similarity_and_region() -> None:
 def test_drag_path_is_interpolated() -> None:
     points = interpolate([(0, 0), (30, 0), (30, 5)], step_px=10)
     assert points == [(0, 0), (10, 0), (20, 0), (30, 0), (30, 5)]
+
+
+def test_setup_command_failure_stops_the_replay(tmp_path: Any) -> None:
+    import pytest
+
+    from replay.report import SetupError, run_setup
+
+    run_setup(f"touch {tmp_path}/ok")
+    assert (tmp_path / "ok").exists()
+    with pytest.raises(SetupError, match="exited with 3"):
+        run_setup("exit 3")
