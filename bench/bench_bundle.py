@@ -35,7 +35,7 @@ from capture.store.database import open_database, sqlite_url
 from capture.store.imports import ImportedFrame, ImportedSession, import_session
 from replay.bundle import open_bundle, write_bundle
 from replay.bundle.importing import import_bundle
-from replay.bundle.png import content_hash
+from replay.bundle.png import content_hash, opaque_bgra
 from replay.store_source import StoreTrajectory
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -139,7 +139,7 @@ def build(db_url: str, steps: int) -> str:
     )
     db = open_database(db_url)
     replay_screens = Screens()  # the same frames again, made one at a time
-    import_session(db, session, (replay_screens.next() for _ in frames))
+    import_session(db, session, (opaque_bgra(replay_screens.next()) for _ in frames))
     db.close()
     return session.id
 

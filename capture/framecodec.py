@@ -78,7 +78,7 @@ class FrameEncoder:
         self._zc = zstandard.ZstdCompressor(level=level)
         self._max_band = max_band_fraction
         self._key_hash: str | None = None
-        self._key_pixels: bytes | bytearray | None = None
+        self._key_pixels: bytes | bytearray | memoryview | None = None
         self._key_size = (0, 0)
         self._key_bytes = 0
 
@@ -90,7 +90,9 @@ class FrameEncoder:
         parts.append(stream.flush())
         return b"".join(parts)
 
-    def encode(self, pixels: bytes | bytearray, width: int, height: int, digest: str) -> Encoded:
+    def encode(
+        self, pixels: bytes | bytearray | memoryview, width: int, height: int, digest: str
+    ) -> Encoded:
         stride = width * BYTES_PER_PIXEL
         if self._key_pixels is not None and self._key_size == (width, height):
             band = changed_rows(pixels, self._key_pixels, stride)

@@ -20,7 +20,9 @@ class FrameWriter:
         self._encoder = FrameEncoder()
         self._known: set[str] = set()
 
-    def put(self, pixels: bytes | bytearray, width: int, height: int, session: Session) -> str:
+    def put(
+        self, pixels: bytes | bytearray | memoryview, width: int, height: int, session: Session
+    ) -> str:
         digest = frame_hash(pixels, width, height)
         if digest in self._known or self._blobs.has(digest, session):
             self._known.add(digest)

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import cv2
 import numpy as np
 from sqlalchemy import insert
 from sqlalchemy.exc import SQLAlchemyError
@@ -92,7 +91,8 @@ def import_session(
     pixels: Iterable[np.ndarray],
     progress: Callable[[int, int], None] | None = None,
 ) -> None:
-    """Write ``session``; ``pixels`` yields each frame's (H, W, 3) RGB, in ``session.frames`` order.
+    """Write ``session``; ``pixels`` yields each frame as (H, W, 4) BGRA, in ``session.frames``
+    order (opaque: alpha 255, so the store's hash is the frame's name).
 
     Whatever goes wrong (including ``pixels`` raising, as a bundle does on a
     frame whose hash does not match), nothing stays behind: the transaction is
@@ -101,7 +101,7 @@ def import_session(
     blobs = blob_store_for(db)
     writer = FrameWriter(blobs)
     added: list[str] = []
-    rgb_frames = iter(pixels)
+    bgra_frames = iter(pixels)
     try:
         with db.session() as s:
             _task(s, session.task)
@@ -109,9 +109,9 @@ def import_session(
             s.flush()
             ids: dict[str, int] = {}
             for done, frame in enumerate(session.frames, start=1):
-                bgra = _bgra(next(rgb_frames))
+                bgra = next(bgra_frames)
                 known = blobs.has(frame.hash, s)
-                digest = writer.put(bgra.tobytes(), frame.width, frame.height, s)
+                digest = writer.put(bgra.reshape(-1).data, frame.width, frame.height, s)
                 if not known:
                     added.append(digest)
                 if digest != frame.hash:
@@ -159,11 +159,6 @@ def import_session(
             with db.session() as s:
                 for digest in added:
                     blobs.discard(digest, s)
-
-
-def _bgra(rgb: np.ndarray) -> np.ndarray:
-    """Opaque BGRA, as the recorder stores frames."""
-    return cv2.cvtColor(rgb, cv2.COLOR_RGB2BGRA)
 
 
 def _task(s: Any, task: Mapping[str, Any] | None) -> None:

@@ -96,6 +96,9 @@ def import_bundle(db: Database, path: Path, progress: Progress | None = None) ->
             for f in traj.frames.values()
         ]
         import_session(
-            db, imported_session(traj, list(bundle.events()), frames), bundle.frames.all(), progress
+            db,
+            imported_session(traj, list(bundle.events()), frames),
+            bundle.frames.all_bgra(),
+            progress,
         )
         return ImportResult(traj.session_id, True, len(traj.steps), len(traj.frames))

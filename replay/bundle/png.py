@@ -94,8 +94,9 @@ def _plain_rgb(data: bytes, width: int, height: int) -> np.ndarray | None:
     return rows[:, 1:].reshape(height, width, 3)
 
 
-def decode(data: bytes, name: str, width: int, height: int) -> np.ndarray:
-    """(height, width, 3) RGB of ``data``, refused unless it is the size and hash ``name`` says."""
+def decode_bgra(data: bytes, name: str, width: int, height: int) -> np.ndarray:
+    """(height, width, 4) opaque BGRA of ``data``, refused unless it is the size and hash
+    ``name`` says: the form the store keeps, made while checking the hash."""
     w, h = png_size(data[:24])
     if w * h > MAX_PIXELS:
         raise BundleError(f"frame {name} is {w}x{h}, larger than {MAX_PIXELS} pixels")
@@ -106,6 +107,12 @@ def decode(data: bytes, name: str, width: int, height: int) -> np.ndarray:
         img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR_RGB)
     if img is None or img.shape != (height, width, 3):
         raise BundleError(f"frame {name} is not a readable PNG image")
-    if content_hash(img) != name:
+    bgra = opaque_bgra(img)
+    if frame_hash(bgra.reshape(-1).data, width, height) != name:
         raise BundleError(f"frame {name}'s pixels do not match its name (hash mismatch)")
-    return img
+    return bgra
+
+
+def decode(data: bytes, name: str, width: int, height: int) -> np.ndarray:
+    """(height, width, 3) RGB of ``data``, checked as ``decode_bgra`` checks it."""
+    return cv2.cvtColor(decode_bgra(data, name, width, height), cv2.COLOR_BGRA2RGB)

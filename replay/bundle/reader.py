@@ -39,18 +39,20 @@ class BundleFrames:
             raise BundleError(f"no frame {frame} in the bundle")
         return self._container.read(frame_file(frame))
 
-    def decode(self, frame: str, data: bytes) -> np.ndarray:
-        """Pixels of ``frame`` from its PNG bytes; safe to call from several threads."""
+    def _bgra(self, frame: str, data: bytes) -> np.ndarray:
         info = self._frames[frame]
-        return png.decode(data, frame, info.width, info.height)
+        return png.decode_bgra(data, frame, info.width, info.height)
 
     def rgb(self, frame: str) -> np.ndarray:
-        return self.decode(frame, self.png(frame))
+        info = self._frames.get(frame)
+        if info is None:
+            raise BundleError(f"no frame {frame} in the bundle")
+        return png.decode(self.png(frame), frame, info.width, info.height)
 
-    def all(self) -> Iterator[np.ndarray]:
-        """Every frame's pixels in ``frames`` order, decoded and checked on worker threads."""
+    def all_bgra(self) -> Iterator[np.ndarray]:
+        """Every frame as opaque BGRA in ``frames`` order, decoded and checked on worker threads."""
         names = list(self._frames)
-        return ordered_map(lambda item: self.decode(*item), ((n, self.png(n)) for n in names))
+        return ordered_map(lambda item: self._bgra(*item), ((n, self.png(n)) for n in names))
 
 
 class Bundle:
@@ -135,7 +137,7 @@ class Bundle:
     def check(self, progress: Callable[[int, int], None] | None = None) -> None:
         """Decode every frame and check its hash."""
         total = len(self.trajectory.frames)
-        for i, _ in enumerate(self.frames.all(), start=1):
+        for i, _ in enumerate(self.frames.all_bgra(), start=1):
             if progress is not None:
                 progress(i, total)
 
