@@ -19,7 +19,9 @@ from typing import Any
 
 import pytest
 
-from capture.store.database import sqlite_url
+from capture.store.database import open_database, sqlite_url
+from capture.store.steps import current_steps
+from desktop.cli import main as cli_main
 from tests.form_demo import NEUTRAL, demonstrate, form_state
 from tests.xsession import XServer, demotrace, start_form, start_recorder
 
@@ -48,21 +50,20 @@ def recorded(xserver: XServer, tmp_path_factory: pytest.TempPathFactory) -> Iter
         state = form_state(form.log_lines())
     finally:
         form.close()
-    steps = json.loads(demotrace("steps", rec.session_id, "--db", url, "--json").stdout)
-    types = [s["action"]["type"] for s in steps]
+    db = open_database(url)
+    types = [s.action.type for s in current_steps(db, rec.session_id)]
+    db.close()
     for kind in ("click", "double_click", "type", "hotkey", "scroll", "drag"):
         assert kind in types, types
     assert state["text"]["name"] == "Augusta Lovelace" and state["checked"] is True
 
+    # Export and import in this process (the CLI's own code, without two more start-ups).
     bundle, zipped = tmp / "bundle", tmp / "bundle.zip"
     for out in (bundle, zipped):
-        done = demotrace(
-            "export", rec.session_id, "--format", "bundle", "--out", str(out), "--db", url
-        )
-        assert done.returncode == 0, done.stderr
+        export = ["export", rec.session_id, "--format", "bundle", "--out", str(out), "--db", url]
+        assert cli_main(export) == 0
     imported = sqlite_url(tmp / "imported.db")
-    done = demotrace("import", str(zipped), "--db", imported)
-    assert done.returncode == 0, done.stderr
+    assert cli_main(["import", str(zipped), "--db", imported]) == 0
     toggle = form.widgets["toggle"]
     yield Recorded(
         state,
