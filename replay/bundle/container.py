@@ -70,6 +70,8 @@ class Container:
             total += info.file_size
             if total > MAX_TOTAL_BYTES:
                 raise BundleError(f"zip expands to more than {MAX_TOTAL_BYTES >> 30} GiB")
+            if name in self._entries:
+                raise BundleError(f"zip entry {name!r:.80} appears twice")
             if not info.is_dir():
                 self._entries[name] = info
 

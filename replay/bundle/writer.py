@@ -47,8 +47,10 @@ class _Zip:
         self.zip = zipfile.ZipFile(path, "w", allowZip64=True)
 
     def write(self, name: str, data: bytes, compress: bool) -> None:
+        info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+        info.external_attr = 0o644 << 16  # a plain file, readable by all
         method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
-        self.zip.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), data, method)
+        self.zip.writestr(info, data, method)
 
     def close(self) -> None:
         self.zip.close()

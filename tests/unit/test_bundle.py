@@ -297,6 +297,13 @@ def test_zip_path_traversal_is_refused(tmp_path: Path, name: str) -> None:
         open_bundle(_zip_with(tmp_path, name, b"x"))
 
 
+def test_zip_duplicate_entry_is_refused(tmp_path: Path) -> None:
+    with pytest.warns(UserWarning, match="Duplicate name"):
+        bundle = _zip_with(tmp_path, "trajectory.json", b"{}")
+    with pytest.raises(BundleError, match="appears twice"):
+        open_bundle(bundle)
+
+
 def test_zip_symlink_is_refused(tmp_path: Path) -> None:
     with pytest.raises(BundleError, match="is a symbolic link"):
         open_bundle(_zip_with(tmp_path, "frames/x.png", b"/etc/passwd", stat.S_IFLNK | 0o777))
