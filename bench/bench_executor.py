@@ -25,7 +25,6 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.xserver import Xvfb
 from capture.grabber import MssScreen
 from capture.listener import InjectionLog
 from capture.segment import Step
@@ -35,6 +34,7 @@ from replay.executor import Executor
 from replay.inputs import PynputInput
 from replay.player import timeline
 from replay.trajectory import Screen
+from scripted.xserver import XServer
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -52,10 +52,10 @@ class PngFrames:
 
 def main() -> int:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 60
-    x = Xvfb(1920, 1080).start()
+    x = XServer(1920, 1080)
     os.environ["DISPLAY"] = x.display
     form = subprocess.Popen(
-        [sys.executable, "-m", "tests.apps.form", "--geometry", "0,0,1000,800"],
+        [sys.executable, "-m", "scripted.apps.form", "--geometry", "0,0,1000,800"],
         cwd=ROOT,
         env={**os.environ, "QT_QPA_PLATFORM": "xcb"},
         stdout=subprocess.PIPE,
@@ -113,7 +113,7 @@ def main() -> int:
     finally:
         form.terminate()
         form.wait()
-        x.stop()
+        x.close()
     return 0
 
 

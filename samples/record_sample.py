@@ -4,10 +4,10 @@
 
 Starts Xvfb at exactly the form's size (so every frame is the form and
 nothing else), runs ``demotrace record`` while xdotool plays the scripted
-demonstration in tests/form_demo.py, writes a note on each decision point,
+demonstration in scripted/form_demo.py, writes a note on each decision point,
 and exports the session as a bundle. Needs Xvfb and xdotool (scripts/setup.sh).
 
-To replay it: start the form with ``python -m tests.apps.form --geometry
+To replay it: start the form with ``python -m scripted.apps.form --geometry
 0,0,1000,800`` on a 1000x800 X display,
 then ``demotrace replay samples/fill-the-form --execute --verify``.
 """
@@ -25,8 +25,10 @@ sys.path.insert(0, str(ROOT))
 from capture.segment.edits import EditRecord  # noqa: E402
 from capture.store.database import open_database, sqlite_url  # noqa: E402
 from capture.store.steps import current_steps, edit  # noqa: E402
-from tests.form_demo import NEUTRAL, demonstrate  # noqa: E402
-from tests.xsession import XServer, demotrace, start_form, start_recorder  # noqa: E402
+from scripted.cli import demotrace, start_recorder  # noqa: E402
+from scripted.form_demo import NEUTRAL, demonstrate  # noqa: E402
+from scripted.scenarios import start_app  # noqa: E402
+from scripted.xserver import XServer  # noqa: E402
 
 OUT = ROOT / "samples" / "fill-the-form"
 TASK = (
@@ -58,7 +60,7 @@ def main() -> int:
     url = sqlite_url(tmp / "sample.db")
     try:
         x.xdotool("mousemove", *map(str, NEUTRAL))
-        form = start_form(x, tmp / "form.jsonl")
+        form = start_app(x.env, "scripted.apps.form", "0,0,1000,800", tmp / "form.jsonl")
         try:
             rec = start_recorder(x, url, "--task", TASK)
             time.sleep(0.5)

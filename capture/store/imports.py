@@ -30,9 +30,8 @@ from capture.store.models import (
     StepRow,
     TaskRow,
 )
-from capture.store.rows import event_row
+from capture.store.rows import event_row, step_row
 from capture.store.sessions import blob_store_for
-from capture.store.steps import step_row
 
 ORIGIN = "imported"
 
@@ -138,11 +137,11 @@ def import_session(
                 )
             rows = [
                 step_row(
-                    session.id,
                     step.evolve(
                         before_frame=ids.get(str(step.before_frame)),
                         after_frame=ids.get(str(step.after_frame)),
                     ),
+                    session_id=session.id,
                 )
                 for step in session.steps
             ]

@@ -71,7 +71,7 @@ def _open(target: str, db_url: str | None, stack: ExitStack) -> Any:
     from desktop.compose import open_store
     from replay.store_source import StoreTrajectory
 
-    db = open_store(db_url)
+    db = open_store(db_url, readonly=True)
     stack.callback(db.close)
     return StoreTrajectory(db, resolve_session(db, target))
 

@@ -22,7 +22,7 @@ import pytest
 from capture.store.database import open_database, sqlite_url
 from capture.store.steps import current_steps
 from desktop.cli import main as cli_main
-from tests.form_demo import NEUTRAL, demonstrate, form_state
+from scripted.form_demo import NEUTRAL, demonstrate, form_state
 from tests.xsession import XServer, demotrace, start_form, start_recorder
 
 

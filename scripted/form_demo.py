@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from tests.xsession import XServer
+from scripted.xserver import XServer
 
 # Where the pointer rests before the app starts: outside the form, so nothing is hovered.
 NEUTRAL = (990, 790)
