@@ -112,6 +112,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _print_timeline(traj: Any, scheduled: list[Any]) -> None:
     print(f"session {traj.session_id}: {traj.task.instruction or '(no task)'}")
+    if traj.task.setup_command:
+        print(f"setup command (run first by --execute): {traj.task.setup_command}")
     for when, cue in scheduled:
         step = cue.step
         action = step.action.to_json()
