@@ -23,6 +23,40 @@ EVENTS = "events.jsonl"
 CONTEXT = "context.mp4"
 
 
+# Numbers a bundle may hold: integers fit the store's 32-bit columns (bigger ones are
+# refused), times and the like are finite and below ~30 million years in seconds.
+MAX_INT = 2**31 - 1
+MAX_FLOAT = 1e15
+
+
+def _int(text: str) -> int:
+    value = int(text)
+    if abs(value) > MAX_INT:
+        raise ValueError(f"number {text[:20]} is out of range")
+    return value
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if not abs(value) <= MAX_FLOAT:
+        raise ValueError(f"number {text[:20]} is out of range")
+    return value
+
+
+def _constant(text: str) -> Any:
+    raise ValueError(f"{text} is not a number JSON allows")
+
+
+def loads(raw: bytes | str, where: str) -> Any:
+    """JSON with numbers checked; every error one line naming ``where``."""
+    try:
+        return json.loads(raw, parse_int=_int, parse_float=_float, parse_constant=_constant)
+    except json.JSONDecodeError as exc:
+        raise BundleError(f"{where} is not valid JSON ({exc})") from None
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BundleError(f"{where}: {exc}") from None
+
+
 def frame_file(name: str) -> str:
     return f"frames/{name}.png"
 
@@ -82,11 +116,7 @@ class Bundle:
     def _read_trajectory(self) -> Trajectory:
         if not self._container.exists(TRAJECTORY):
             raise BundleError(f"{TRAJECTORY} is missing")
-        raw = self._container.read(TRAJECTORY)
-        try:
-            data = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise BundleError(f"{TRAJECTORY} is not valid JSON ({exc})") from None
+        data = loads(self._container.read(TRAJECTORY), TRAJECTORY)
         if not isinstance(data, dict):
             raise BundleError(f"{TRAJECTORY} must hold one JSON object")
         data = compat.migrate(data, FORMAT_VERSION)
@@ -100,11 +130,7 @@ class Bundle:
         for n, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
                 continue
-            try:
-                data: Any = json.loads(line)
-            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                raise BundleError(f"{EVENTS} line {n} is not valid JSON ({exc})") from None
-            events.append(read_event(data, n))
+            events.append(read_event(loads(line, f"{EVENTS} line {n}"), n))
         for i, event in enumerate(events):
             if event.seq != i:
                 raise BundleError(f"{EVENTS}: event seq {event.seq} out of order (expected {i})")

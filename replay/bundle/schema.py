@@ -427,7 +427,7 @@ def read_step(data: Any, i: int, frames: Mapping[str, FrameInfo]) -> Step:
     doc["t_end"] = nanoseconds(sf.number("t_end"))
     try:
         return Step.from_json(doc)
-    except (StepFormatError, TypeError, ValueError, KeyError) as exc:
+    except (StepFormatError, TypeError, ValueError, KeyError, IndexError) as exc:
         raise BundleError(f"{path}: {exc}") from None
 
 

@@ -215,6 +215,16 @@ def _bad_json(b: Path) -> None:
     (b / "trajectory.json").write_text('{"format_version": 1, ')
 
 
+def _nan(b: Path) -> None:
+    text = (b / "trajectory.json").read_text()
+    (b / "trajectory.json").write_text(text.replace('"duration_s": 4.412', '"duration_s": NaN'))
+
+
+def _huge(b: Path) -> None:
+    text = (b / "trajectory.json").read_text()
+    (b / "trajectory.json").write_text(text.replace('"width": 320', '"width": 99999999999', 1))
+
+
 def _no_json(b: Path) -> None:
     (b / "trajectory.json").unlink()
 
@@ -253,6 +263,8 @@ def _symlink(b: Path) -> None:
 FILE_CASES = [
     ("bad json", _bad_json, "trajectory.json is not valid JSON"),
     ("no trajectory.json", _no_json, "trajectory.json is missing"),
+    ("not a number", _nan, "NaN is not a number JSON allows"),
+    ("huge number", _huge, "number 99999999999 is out of range"),
     ("event of the wrong type", _bad_event, "events.jsonl line 4.seq must be an integer"),
     ("event not json", _event_not_json, "events.jsonl line 61 is not valid JSON"),
     ("missing frame", _missing_frame, r"is listed but frames/.*\.png is missing"),
@@ -348,3 +360,35 @@ def test_the_sample_trajectory_is_a_valid_bundle() -> None:
             s.action.type for s in t.steps
         }
         assert any(s.note for s in t.steps)
+
+
+def _leaves(data: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    if isinstance(data, dict):
+        return [p for k, v in data.items() for p in _leaves(v, (*path, k))] + [path]
+    if isinstance(data, list):
+        return [p for i, v in enumerate(data[:2]) for p in _leaves(v, (*path, i))] + [path]
+    return [path]
+
+
+def test_any_wrong_value_anywhere_is_one_clear_error(tmp_path: Path) -> None:
+    """Each field of the fixture (first two of every list) set to each wrong kind of value."""
+    bundle = copy_fixture(tmp_path)
+    original = json.loads((bundle / "trajectory.json").read_text())
+    bad_values: list[Any] = [None, "x", -1, 2.5, [], {}, True, [[1]]]
+    checked = 0
+    for path in _leaves(original):
+        if not path or path == ("format_version",):
+            continue
+        for bad in bad_values:
+            data = json.loads(json.dumps(original))
+            target = data
+            for key in path[:-1]:
+                target = target[key]
+            target[path[-1]] = bad
+            (bundle / "trajectory.json").write_text(json.dumps(data))
+            try:
+                open_bundle(bundle).close()
+            except BundleError as exc:
+                assert "\n" not in str(exc)
+            checked += 1
+    assert checked > 500
