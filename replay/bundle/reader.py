@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +19,6 @@ from replay.trajectory import Trajectory
 
 TRAJECTORY = "trajectory.json"
 EVENTS = "events.jsonl"
-CONTEXT = "context.mp4"
 
 
 # Numbers a bundle may hold: integers fit the store's 32-bit columns (bigger ones are
@@ -166,10 +164,6 @@ class Bundle:
         for i, _ in enumerate(self.frames.all_bgra(), start=1):
             if progress is not None:
                 progress(i, total)
-
-    @cached_property
-    def has_context_video(self) -> bool:
-        return self._container.exists(CONTEXT)
 
 
 def open_bundle(path: Path) -> Bundle:
