@@ -10,6 +10,6 @@ from types import ModuleType
 
 
 def command_modules() -> list[ModuleType]:
-    from desktop.commands import export, importing, record, replay, sessions, steps
+    from desktop.commands import export, importing, record, redact, replay, sessions, steps
 
-    return [record, sessions, steps, export, importing, replay]
+    return [record, sessions, steps, export, redact, importing, replay]

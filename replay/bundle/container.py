@@ -1,9 +1,12 @@
-"""The files of a bundle, from a directory or a zip, read defensively.
+"""The files of a bundle, from a directory or a zip, read in place and defensively.
 
-A zip is checked whole when opened: entry names (no absolute paths, ``..`` or
-backslashes), no symbolic links, per-entry and total uncompressed sizes, and
-the compression ratio; reads then stop at the declared size even if the
-archive lies about it. A directory bundle may hold no symbolic link.
+A zip is checked whole when opened, by the same rules ``replay/safezip.py``
+applies when it unpacks one (``safe_name``, ``ZipLimits``): entry names (no
+absolute paths, ``..``, drive letters or backslashes, none twice), only plain
+files (no symbolic links or special files, nothing encrypted), the number of
+entries, per-entry and total uncompressed sizes and the compression ratio.
+Reads then stop at the declared size even if the archive lies about it. A
+directory bundle may hold no symbolic link.
 """
 
 from __future__ import annotations
@@ -11,14 +14,13 @@ from __future__ import annotations
 import stat
 import zipfile
 import zlib
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from replay.bundle.errors import BundleError
+from replay.safezip import UnsafeArchiveError, ZipLimits, safe_name
 
-MAX_ENTRY_BYTES = 256 << 20
-MAX_TOTAL_BYTES = 64 << 30
-MAX_RATIO = 200
-RATIO_FROM_BYTES = 1 << 20
+LIMITS = ZipLimits()
+RATIO_FROM_BYTES = 1 << 20  # as safezip: small entries may compress as well as they like
 CHUNK = 1 << 20
 
 
@@ -48,30 +50,42 @@ class Container:
             self._zip = zipfile.ZipFile(self.path)
         except (zipfile.BadZipFile, OSError) as exc:
             raise BundleError(f"not a bundle directory or zip file ({exc})") from None
-        total = 0
-        for info in self._zip.infolist():
+        infos = self._zip.infolist()
+        if len(infos) > LIMITS.max_entries:
+            raise BundleError(f"zip has {len(infos)} entries; at most {LIMITS.max_entries}")
+        total, seen = 0, set()
+        for info in infos:
             name = info.filename
-            parts = PurePosixPath(name).parts
-            if name.startswith("/") or "\\" in name or ".." in parts or ":" in name:
-                raise BundleError(f"zip entry {name!r:.80} points outside the bundle")
-            if stat.S_ISLNK(info.external_attr >> 16):
+            try:
+                key = safe_name(name).as_posix().rstrip("/").casefold()
+            except UnsafeArchiveError as exc:
+                raise BundleError(
+                    f"zip entry {name!r:.80} points outside the bundle ({exc})"
+                ) from None
+            if key in seen:
+                raise BundleError(f"zip entry {name!r:.80} appears twice")
+            seen.add(key)
+            kind = stat.S_IFMT(info.external_attr >> 16)
+            if kind == stat.S_IFLNK:
                 raise BundleError(f"zip entry {name!r:.80} is a symbolic link")
-            if info.file_size > MAX_ENTRY_BYTES:
+            if kind and kind not in (stat.S_IFREG, stat.S_IFDIR):
+                raise BundleError(f"zip entry {name!r:.80} is a special file")
+            if info.flag_bits & 0x1:
+                raise BundleError(f"zip entry {name!r:.80} is encrypted")
+            if info.file_size > LIMITS.max_entry_bytes:
                 raise BundleError(
                     f"zip entry {name!r:.80} is {info.file_size} bytes uncompressed, "
-                    f"over the {MAX_ENTRY_BYTES >> 20} MiB limit"
+                    f"over the {LIMITS.max_entry_bytes >> 20} MiB limit"
                 )
-            if info.file_size > RATIO_FROM_BYTES and info.file_size > MAX_RATIO * max(
+            if info.file_size > RATIO_FROM_BYTES and info.file_size > LIMITS.max_ratio * max(
                 1, info.compress_size
             ):
                 raise BundleError(
-                    f"zip entry {name!r:.80} expands more than {MAX_RATIO}:1 (a zip bomb?)"
+                    f"zip entry {name!r:.80} expands more than {LIMITS.max_ratio}:1 (a zip bomb?)"
                 )
             total += info.file_size
-            if total > MAX_TOTAL_BYTES:
-                raise BundleError(f"zip expands to more than {MAX_TOTAL_BYTES >> 30} GiB")
-            if name in self._entries:
-                raise BundleError(f"zip entry {name!r:.80} appears twice")
+            if total > LIMITS.max_total_bytes:
+                raise BundleError(f"zip expands to more than {LIMITS.max_total_bytes >> 30} GiB")
             if not info.is_dir():
                 self._entries[name] = info
 
@@ -103,20 +117,22 @@ class Container:
             raise BundleError(f"cannot read {name}: {exc}") from None
 
     def read(self, name: str) -> bytes:
-        """The whole file, refused past ``MAX_ENTRY_BYTES`` whatever its header claims."""
+        """The whole file, refused past ``LIMITS.max_entry_bytes`` whatever its header claims."""
         if not self.exists(name):
             raise BundleError(f"{name} is missing")
         try:
             if self._zip is None:
-                if self.size(name) > MAX_ENTRY_BYTES:
-                    raise BundleError(f"{name} is over the {MAX_ENTRY_BYTES >> 20} MiB limit")
+                if self.size(name) > LIMITS.max_entry_bytes:
+                    raise BundleError(
+                        f"{name} is over the {LIMITS.max_entry_bytes >> 20} MiB limit"
+                    )
                 return (self.path / name).read_bytes()
             info = self._entries[name]
             parts, got = [], 0
             with self._zip.open(info) as fh:
                 while chunk := fh.read(CHUNK):
                     got += len(chunk)
-                    if got > info.file_size or got > MAX_ENTRY_BYTES:
+                    if got > info.file_size or got > LIMITS.max_entry_bytes:
                         raise BundleError(f"zip entry {name} is larger than it declares")
                     parts.append(chunk)
             return b"".join(parts)

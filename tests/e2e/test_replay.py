@@ -77,7 +77,7 @@ def recorded(xserver: XServer, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 def replay(x: XServer, target: str, tmp: Path, *options: str) -> tuple[Any, dict[str, Any], Path]:
     x.xdotool("mousemove", *map(str, NEUTRAL))
-    form = start_form(x, tmp / "replayed.jsonl", "0,0,1000,800", *options[:2])
+    form = start_form(x, tmp / "replayed.jsonl", options=options[:2])
     report = tmp / "report"
     try:
         done = demotrace(
