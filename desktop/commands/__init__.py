@@ -10,6 +10,16 @@ from types import ModuleType
 
 
 def command_modules() -> list[ModuleType]:
-    from desktop.commands import export, inject, record, redact, sessions, stats, steps
+    from desktop.commands import (
+        export,
+        importing,
+        inject,
+        record,
+        redact,
+        replay,
+        sessions,
+        stats,
+        steps,
+    )
 
-    return [record, sessions, steps, export, redact, inject, stats]
+    return [record, sessions, steps, export, redact, importing, replay, inject, stats]
