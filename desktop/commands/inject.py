@@ -8,6 +8,8 @@ import signal
 import subprocess
 import sys
 import threading
+from contextlib import ExitStack
+from pathlib import Path
 from typing import Any
 
 from capture.errors import DemotraceError
@@ -34,7 +36,11 @@ def register(sub: argparse._SubParsersAction) -> None:
             "source; its steps are tagged replayed, injected_fault and recovery."
         ),
     )
-    inject.add_argument("source", metavar="SESSION", help="session id or a unique prefix")
+    inject.add_argument(
+        "source",
+        metavar="BUNDLE|SESSION",
+        help="bundle (directory or .zip), or session id or prefix",
+    )
     add_db(inject)
     inject.add_argument("--at", type=int, required=True, metavar="K", help="step index")
     inject.add_argument("--fault", required=True, choices=FAULT_KINDS)
@@ -84,30 +90,60 @@ class DialogProcess:
                 self._proc.wait()
 
 
+def _source(target: str, db: Any, stack: ExitStack) -> Any:
+    """A TrajectorySource: the bundle at ``target`` if it exists, else a stored session."""
+    if Path(target).exists() or "/" in target or target.lower().endswith(".zip"):
+        from replay.bundle import open_bundle
+
+        bundle = open_bundle(Path(target))
+        stack.callback(bundle.close)
+        return bundle
+    from capture.store.sessions import resolve_session
+    from replay.store_source import StoreTrajectory
+
+    return StoreTrajectory(db, resolve_session(db, target))
+
+
 def run(args: argparse.Namespace) -> int:
     from capture.display import require_x_display
-    from capture.store.sessions import mark_injected, resolve_session
-    from capture.store.steps import current_steps
-    from desktop.compose import build_recorder, open_store
+    from desktop.compose import open_store
     from replay.faults import Fault, plan_fault
-    from replay.faults_run import InjectedRun, PynputSender
 
     display = require_x_display(os.environ)
     db = open_store(args.db)
-    if os.path.exists(args.source):
-        raise DemotraceError(
-            f"{args.source} is a file: inject replays a stored session; import the bundle first"
-        )
-    source = resolve_session(db, args.source)
-    steps = current_steps(db, source)
-    if not 0 <= args.at < len(steps):
-        raise DemotraceError(
-            f"--at {args.at}: session {source[:12]} has {len(steps)} steps (0..{len(steps) - 1})"
-        )
-    fault = Fault(args.fault, args.offset, args.typo, args.key, args.dialog_text)
-    plan = plan_fault(steps[args.at], fault)  # refuses a fault that does not fit the step
-    record: dict[str, Any] = {**plan.record, "source": source}
+    with ExitStack() as stack:
+        stack.callback(db.close)
+        source = _source(args.source, db, stack)
+        traj = source.trajectory
+        steps = list(traj.steps)
+        if not 0 <= args.at < len(steps):
+            raise DemotraceError(
+                f"--at {args.at}: session {traj.session_id[:12]} has {len(steps)} steps "
+                f"(0..{len(steps) - 1})"
+            )
+        fault = Fault(args.fault, args.offset, args.typo, args.key, args.dialog_text)
+        plan = plan_fault(steps[args.at], fault)  # refuses a fault that does not fit the step
+        record: dict[str, Any] = {**plan.record, "source": traj.session_id}
+        return _record(args, display, db, source, plan, record)
 
+
+def _record(
+    args: argparse.Namespace,
+    display: str,
+    db: Any,
+    source: Any,
+    plan: Any,
+    record: dict[str, Any],
+) -> int:
+    """Replay, inject, hand over and record into a new session until told to stop."""
+    from capture.grabber import MssScreen
+    from capture.store.sessions import mark_injected
+    from desktop.compose import build_recorder
+    from replay.executor import Executor
+    from replay.faults_run import InjectedRun, RecordedInput
+
+    traj = source.trajectory
+    steps = list(traj.steps)
     stop = threading.Event()
     recorder = build_recorder(
         db, display, args.fps, on_error=lambda _e: stop.set(), on_stop_request=stop.set
@@ -115,36 +151,27 @@ def run(args: argparse.Namespace) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     threading.excepthook = lambda hook: recorder.capture_failed(hook.exc_value or Exception())
-    session_id = recorder.start(task=_task_text(db, source))
-    mark_injected(db, session_id, source, record)
-    sender = PynputSender()
-    injected = InjectedRun(sender, recorder.injections, recorder.now_ns, DialogProcess)
+    device = RecordedInput()
+    screen = MssScreen(display)
+    session_id = recorder.start(task=traj.task.instruction)
+    mark_injected(db, session_id, traj.session_id, record)
+    executor = Executor(source.frames, screen, device, recorder.injections, traj.screen)
+    injected = InjectedRun(executor, recorder.now_ns, DialogProcess)
     try:
         if injected.replay(steps[: args.at], stop):
-            times = injected.apply(plan)
-            mark_injected(
-                db,
-                session_id,
-                source,
-                {**record, "t_ns": times.t_ns, "takeover_ns": times.takeover_ns},
-            )
+            times = injected.apply(steps[args.at], plan)
+            timed = {**record, "t_ns": times.t_ns, "takeover_ns": times.takeover_ns}
+            mark_injected(db, session_id, traj.session_id, timed)
             print(f"recording session {session_id}", flush=True)
             while not stop.is_set():
                 stop.wait(0.2)
     finally:
         if injected.dialog is not None:
             injected.dialog.close()
-        sender.close()
+        device.close()
+        screen.close()
         recorder.stop()
-        db.close()
     if recorder.error is not None:
         raise recorder.error
     print(f"stopped session {session_id} (fault {args.fault} at step {args.at})", file=sys.stderr)
     return 0
-
-
-def _task_text(db: Any, session_id: str) -> str:
-    from capture.store.sessions import session_record
-
-    record = session_record(db, session_id)
-    return str(record["task"].get("instruction") or record["task_text"])
