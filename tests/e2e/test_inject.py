@@ -93,10 +93,9 @@ def source(xserver: XServer, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     yield Source(url, rec.session_id, steps)
 
 
-def _inject(x: XServer, source: Source, *args: str) -> tuple[subprocess.Popen[str], str]:
+def _inject(x: XServer, source: Source, what: str, *args: str) -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "desktop.cli", "inject", source.session_id, "--db", source.url,
-         *args],
+        [sys.executable, "-m", "desktop.cli", "inject", what, "--db", source.url, *args],
         env=x.env,
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -181,9 +180,17 @@ CASES = {
 @pytest.mark.parametrize("kind", list(CASES))
 def test_inject_then_recover(kind: str, xserver: XServer, source: Source, tmp_path: Path) -> None:
     at, options, recover = CASES[kind]
+    what = source.session_id
+    if kind == "skip":  # from a bundle, as another machine would
+        what = str(tmp_path / "source-bundle")
+        done = demotrace("export", source.session_id, "--db", source.url, "--format", "bundle",
+                         "--out", what)  # fmt: skip
+        assert done.returncode == 0, done.stderr
     form = start_form(xserver, tmp_path / "form.jsonl")
     try:
-        proc, session_id = _inject(xserver, source, "--at", str(at), "--fault", kind, *options)
+        proc, session_id = _inject(
+            xserver, source, what, "--at", str(at), "--fault", kind, *options
+        )
         try:
             recover(xserver, form)
             proc.send_signal(signal.SIGINT)
