@@ -22,6 +22,8 @@ from replay.trajectory import TrajectorySource
 # name -> "module:Class"; the CLI's --format choices and help come from here.
 FORMATS: dict[str, str] = {
     "agentnet": "replay.export.agentnet:AgentNetExporter",
+    "anthropic": "replay.export.anthropic:AnthropicExporter",
+    "openai": "replay.export.openai:OpenAIExporter",
 }
 
 # Called as progress(done, total) after each step written.
