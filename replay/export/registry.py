@@ -24,6 +24,12 @@ FORMATS: dict[str, str] = {
     "agentnet": "replay.export.agentnet:AgentNetExporter",
     "anthropic": "replay.export.anthropic:AnthropicExporter",
     "openai": "replay.export.openai:OpenAIExporter",
+    "uitars": "replay.export.uitars:UITarsExporter",
+    "uitars-1.0": "replay.export.uitars:UITars10Exporter",
+    "hf": "replay.export.hf:HuggingFaceExporter",
+    "webdataset": "replay.export.webdataset:WebDatasetExporter",
+    "atif": "replay.export.atif:AtifExporter",
+    "markdown": "replay.export.markdown:MarkdownExporter",
 }
 
 # Called as progress(done, total) after each step written.
