@@ -89,12 +89,13 @@ def _reflection(previous: Step | None, g: Grades) -> str:
         return ""
     parts = []
     if failed(previous):
-        what = f" ({previous.error_type})" if previous.error_type else ""
+        what = f" ({previous.error_type.replace('_', ' ')})" if previous.error_type else ""
         parts.append(f"The previous step did not work{what}.")
     if redundant(previous, g):
         parts.append("The previous step was not needed.")
-    if previous.outcome_reason:
-        parts.append(previous.outcome_reason)
+    reason = previous.outcome_reason.strip()
+    if reason:
+        parts.append(reason[0].upper() + reason[1:] + ("" if reason.endswith(".") else "."))
     return " ".join(parts)
 
 

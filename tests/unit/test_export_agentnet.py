@@ -63,7 +63,9 @@ def test_agentnet_notes_outcomes_and_grades(db: Database, tmp_path: Path) -> Non
     assert record["metadata"]["thought_source"] == "human"
     # step 2 failed: the step after it says so, and reflects on it
     assert [v["last_step_correct"] for v in values] == [True, True, True, False, True, True, True]
-    assert "wrong_target" in values[3]["reflection"]
+    assert values[3]["reflection"] == (
+        "The previous step did not work (wrong target). The page did not move."
+    )
     # step 4 was marked redundant by the reviewer
     assert [v["last_step_redundant"] for v in values] == [False] * 5 + [True, False]
     assert traj[2]["outcome"] == "failure" and traj[2]["tags"] == ["mistake"]
