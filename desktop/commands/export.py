@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from capture.errors import DemotraceError
+from capture.store.selection import ANY_VERDICT, DEFAULT_VERDICT, VERDICTS
 from desktop.commands.common import add_db
 from replay.export.registry import FORMATS
 
@@ -24,8 +27,36 @@ def register(sub: argparse._SubParsersAction) -> None:
     exp.add_argument("--out", required=True, type=Path, help="output directory or file")
     exp.add_argument("--max-size", type=int, help="longest screenshot edge, in pixels")
     exp.add_argument("--force", action="store_true", help="replace a non-empty output path")
+    picks = exp.add_argument_group("filters for --all")
+    picks.add_argument("--task", help="a task id (or prefix) or its instruction")
+    picks.add_argument(
+        "--verdict",
+        choices=(*VERDICTS, ANY_VERDICT),
+        help=f"latest review verdict (default: {DEFAULT_VERDICT} once any review exists, "
+        f"else {ANY_VERDICT})",
+    )
+    picks.add_argument("--annotator", help="who recorded the session")
+    picks.add_argument("--since", type=_date, help="recorded on or after (YYYY-MM-DD or ISO time)")
+    picks.add_argument("--until", type=_until, help="recorded up to (a date includes its day)")
     add_db(exp)
     exp.set_defaults(handler=run)
+
+
+def _parse(text: str) -> datetime:
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date or time: {text!r}") from None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def _date(text: str) -> datetime:
+    return _parse(text)
+
+
+def _until(text: str) -> datetime:
+    when = _parse(text)
+    return when + timedelta(days=1) if len(text.strip()) == 10 else when
 
 
 class _Progress:
@@ -48,23 +79,35 @@ class _Progress:
 
 
 def run(args: argparse.Namespace) -> int:
-    from capture.errors import DemotraceError
-    from capture.store.sessions import list_sessions, resolve_session
+    from capture.store.selection import Selection, select_sessions
+    from capture.store.sessions import resolve_session
     from desktop.compose import open_store
     from replay.export.registry import ExportOptions, exporter, write_atomically
     from replay.store_source import StoreTrajectory
 
+    filters = (args.task, args.verdict, args.annotator, args.since, args.until)
     if bool(args.session) == bool(args.all):
         raise DemotraceError("give one session, or --all")
+    if args.session and any(f is not None for f in filters):
+        raise DemotraceError("--task, --verdict, --annotator, --since and --until go with --all")
     if args.max_size is not None and args.max_size < 64:
         raise DemotraceError(f"--max-size must be at least 64 pixels, not {args.max_size}")
     chosen = exporter(args.format)
     db = open_store(args.db)
     try:
-        ids = [s.id for s in list_sessions(db)] if args.all else [resolve_session(db, args.session)]
+        if args.all:
+            sel = Selection(args.task, args.verdict, args.annotator, args.since, args.until)
+            ids = select_sessions(db, sel)
+        else:
+            ids = [resolve_session(db, args.session)]
         sources = [StoreTrajectory(db, sid) for sid in ids]
+        if args.all:
+            empty = [s for s in sources if not s.trajectory.steps]
+            if empty:
+                print(f"demotrace: skipping {len(empty)} session(s) with no steps", file=sys.stderr)
+            sources = [s for s in sources if s.trajectory.steps]
         if not sources:
-            raise DemotraceError("no sessions to export")
+            raise DemotraceError("no sessions match; nothing to export")
         options = ExportOptions(max_size=args.max_size)
         write_atomically(
             args.out, args.force, lambda tmp: chosen.export(sources, tmp, options, _Progress())
