@@ -10,17 +10,19 @@ previous step, as AgentNet's fields do. The trajectory ends with a
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from capture.segment import Step
 from replay.export import keys, scroll
 from replay.export.captions import caption
 from replay.export.grades import Grades, failed, grades, redundant, step_fields
+from replay.export.images import ImageFiles
+from replay.export.lines import Record
 from replay.export.projection import Region
 from replay.export.registry import ExportOptions, Progress
-from replay.export.walk import Counter, episodes
+from replay.export.walk import Counter, Episode, episodes
 from replay.trajectory import TrajectorySource
 
 IMAGES = "images"
@@ -111,6 +113,64 @@ def _value(step: Step | None, previous: Step | None, g: Grades, code: str, actio
     }
 
 
+def _episode(
+    ep: Episode, fh: TextIO, images: Path, options: ExportOptions, counter: Counter
+) -> None:
+    traj = ep.trajectory
+    g = grades(traj)
+    head = {
+        "task_id": traj.task.id or traj.session_id,
+        "session_id": traj.session_id,
+        "instruction": traj.task.instruction,
+    }
+    items = Record(fh, head, "traj")
+    previous: Step | None = None
+    last = ""
+    for shot in ep.shots():
+        step = shot.step
+        image = ep.screenshots.file(shot.before, images, ep.size(shot.before, options))
+        lines = "\n".join(code(step, shot.region))
+        items.add(
+            {
+                "index": step.index,
+                "image": f"{IMAGES}/{image}",
+                "value": _value(step, previous, g, lines, caption(step)),
+                **step_fields(step),
+            }
+        )
+        previous, last = step, shot.after
+        counter.step()
+    status = "failure" if g.task_completed is False else "success"
+    image = ep.screenshots.file(last, images, ep.size(last, options))
+    action = "Finish the task." if status == "success" else "Give up on the task."
+    items.add(
+        {
+            "index": len(traj.steps),
+            "image": f"{IMAGES}/{image}",
+            "value": _value(None, previous, g, f"computer.terminate(status={status!r})", action),
+        }
+    )
+    items.close(
+        {
+            "task_completed": g.task_completed,
+            "alignment_score": g.alignment_score,
+            "efficiency_score": g.efficiency_score,
+            "task_difficulty": None,
+            "reason": g.reason,
+            "actual_task": traj.task.instruction,
+            "natural_language_task": traj.task.instruction,
+            "metadata": {
+                "thought_source": THOUGHT_SOURCE,
+                "verdict": g.verdict,
+                "annotator": traj.annotator,
+                "screen": [traj.screen.width, traj.screen.height],
+                "scale": traj.screen.scale,
+                "platform": traj.platform,
+            },
+        }
+    )
+
+
 class AgentNetExporter:
     name = "agentnet"
     summary = "AgentNet/OpenCUA JSON lines with pyautogui code, images beside"
@@ -122,66 +182,10 @@ class AgentNetExporter:
         options: ExportOptions,
         progress: Progress,
     ) -> None:
-        eps = episodes(sources)
-        counter = Counter(eps, progress)
-        out.mkdir(parents=True)
-        images = out / IMAGES
-        with open(out / LINES, "w", encoding="utf-8") as lines:
-            for ep in eps:
-                traj = ep.trajectory
-                g = grades(traj)
-                head = {
-                    "task_id": traj.task.id or traj.session_id,
-                    "session_id": traj.session_id,
-                    "instruction": traj.task.instruction,
-                }
-                # Written item by item: a long trajectory is never held whole in memory.
-                lines.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "traj": [')
-                previous: Step | None = None
-                last = ""
-                for shot in ep.shots():
-                    step = shot.step
-                    image = ep.screenshots.file(shot.before, images, ep.size(shot.before, options))
-                    item = {
-                        "index": step.index,
-                        "image": f"{IMAGES}/{image}",
-                        "value": _value(
-                            step, previous, g, "\n".join(code(step, shot.region)), caption(step)
-                        ),
-                        **step_fields(step),
-                    }
-                    lines.write(json.dumps(item, ensure_ascii=False) + ", ")
-                    previous, last = step, shot.after
-                    counter.step()
-                status = "failure" if g.task_completed is False else "success"
-                image = ep.screenshots.file(last, images, ep.size(last, options))
-                final = {
-                    "index": len(traj.steps),
-                    "image": f"{IMAGES}/{image}",
-                    "value": _value(
-                        None,
-                        previous,
-                        g,
-                        f"computer.terminate(status={status!r})",
-                        "Finish the task." if status == "success" else "Give up on the task.",
-                    ),
-                }
-                tail = {
-                    "task_completed": g.task_completed,
-                    "alignment_score": g.alignment_score,
-                    "efficiency_score": g.efficiency_score,
-                    "task_difficulty": None,
-                    "reason": g.reason,
-                    "actual_task": traj.task.instruction,
-                    "natural_language_task": traj.task.instruction,
-                    "metadata": {
-                        "thought_source": THOUGHT_SOURCE,
-                        "verdict": g.verdict,
-                        "annotator": traj.annotator,
-                        "screen": [traj.screen.width, traj.screen.height],
-                        "scale": traj.screen.scale,
-                        "platform": traj.platform,
-                    },
-                }
-                lines.write(json.dumps(final, ensure_ascii=False) + "], ")
-                lines.write(json.dumps(tail, ensure_ascii=False)[1:] + "\n")
+        with ImageFiles() as files:
+            eps = episodes(sources, files)
+            counter = Counter(eps, progress)
+            out.mkdir(parents=True)
+            with open(out / LINES, "w", encoding="utf-8") as fh:
+                for ep in eps:
+                    _episode(ep, fh, out / IMAGES, options, counter)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import base64
+import os
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import cv2
@@ -35,6 +38,43 @@ def data_url(data: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
 
 
+def _write(path: Path, rgb: np.ndarray, size: tuple[int, int] | None) -> None:
+    path.write_bytes(png(resized(rgb, size) if size else rgb))
+
+
+class ImageFiles:
+    """PNG files encoded and written on worker threads, a bounded few in flight.
+
+    PNG encoding is most of an export's time and OpenCV releases the GIL while
+    it encodes, so the cores share it. Use as a context manager: leaving it
+    waits for every file (and raises the first failure).
+    """
+
+    def __init__(self, workers: int | None = None) -> None:
+        self._workers = workers or max(1, min(4, os.cpu_count() or 1))
+        self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="png")
+        self._pending: deque[Future[None]] = deque()
+
+    def write(self, path: Path, rgb: np.ndarray, size: tuple[int, int] | None = None) -> None:
+        while len(self._pending) >= 2 * self._workers:
+            self._pending.popleft().result()
+        self._pending.append(self._pool.submit(_write, path, rgb, size))
+
+    def __enter__(self) -> ImageFiles:
+        return self
+
+    def __exit__(self, kind: object, *rest: object) -> None:
+        try:
+            while self._pending:
+                future = self._pending.popleft()
+                if kind is None:
+                    future.result()
+                else:
+                    future.cancel()
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+
 class Screenshots:
     """Frames of one source as PNG at a chosen size, the last few kept encoded.
 
@@ -42,8 +82,15 @@ class Screenshots:
     name, so formats that reference images share one file per observation.
     """
 
-    def __init__(self, frames: FrameSource, session_id: str, keep: int = 4) -> None:
+    def __init__(
+        self,
+        frames: FrameSource,
+        session_id: str,
+        files: ImageFiles | None = None,
+        keep: int = 4,
+    ) -> None:
         self._frames = frames
+        self._files = files
         self._session = session_id
         self._keep = keep
         self._recent: dict[tuple[str, tuple[int, int] | None], bytes] = {}
@@ -76,6 +123,9 @@ class Screenshots:
         name = f"{frame}.png"
         if (directory, name) not in self._written:
             directory.mkdir(parents=True, exist_ok=True)
-            (directory / name).write_bytes(self.png(frame, size))
+            if self._files is None:
+                (directory / name).write_bytes(self.png(frame, size))
+            else:
+                self._files.write(directory / name, self.rgb(frame), size)
             self._written.add((directory, name))
         return name

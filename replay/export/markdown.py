@@ -17,7 +17,7 @@ import numpy as np
 
 from capture.segment import Step
 from replay.export.captions import caption
-from replay.export.images import png, resized
+from replay.export.images import ImageFiles, resized
 from replay.export.projection import Region, fit
 from replay.export.registry import ExportOptions, Progress
 from replay.export.walk import Counter, Episode, episodes
@@ -55,7 +55,9 @@ def picture(rgb: np.ndarray, spots: list[tuple[int, int]]) -> np.ndarray:
     return img[y0 : y0 + ch, x0 : x0 + cw]
 
 
-def _guide(ep: Episode, out: Path, options: ExportOptions, counter: Counter) -> None:
+def _guide(
+    ep: Episode, out: Path, options: ExportOptions, counter: Counter, files: ImageFiles
+) -> None:
     traj = ep.trajectory
     sid = traj.session_id
     with open(out / f"{sid}.md", "w", encoding="utf-8") as fh:
@@ -71,7 +73,7 @@ def _guide(ep: Episode, out: Path, options: ExportOptions, counter: Counter) -> 
                 h, w = img.shape[:2]
                 img = resized(img, fit(w, h, options.max_size))
             name = f"{sid}-{step.index:05d}.png"
-            (out / IMAGES / name).write_bytes(png(img))
+            files.write(out / IMAGES / name, img)
             text = caption(step)
             fh.write(f"{n}. {text}\n\n   ![Step {n}: {_alt(text)}]({IMAGES}/{name})\n\n")
             if step.note:
@@ -94,12 +96,13 @@ class MarkdownExporter:
         options: ExportOptions,
         progress: Progress,
     ) -> None:
-        eps = episodes(sources)
-        counter = Counter(eps, progress)
-        (out / IMAGES).mkdir(parents=True)
-        with open(out / "README.md", "w", encoding="utf-8") as index:
-            index.write("# Guides\n\n")
-            for ep in eps:
-                _guide(ep, out, options, counter)
-                t = ep.trajectory
-                index.write(f"- [{_alt(t.task.instruction)}]({t.session_id}.md)\n")
+        with ImageFiles() as files:
+            eps = episodes(sources, files)
+            counter = Counter(eps, progress)
+            (out / IMAGES).mkdir(parents=True)
+            with open(out / "README.md", "w", encoding="utf-8") as index:
+                index.write("# Guides\n\n")
+                for ep in eps:
+                    _guide(ep, out, options, counter, files)
+                    t = ep.trajectory
+                    index.write(f"- [{_alt(t.task.instruction)}]({t.session_id}.md)\n")

@@ -16,15 +16,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TextIO
 
 from capture.segment import Step
 from replay.export import keys, scroll
 from replay.export.grades import grades, step_fields
+from replay.export.images import ImageFiles
 from replay.export.lines import Record
 from replay.export.projection import Region, smart_resize
 from replay.export.registry import ExportOptions, Progress
-from replay.export.walk import Counter, episodes
+from replay.export.walk import Counter, Episode, episodes
 from replay.trajectory import TrajectorySource
 
 IMAGES = "images"
@@ -95,62 +96,68 @@ class UITarsExporter:
         options: ExportOptions,
         progress: Progress,
     ) -> None:
-        eps = episodes(sources)
-        counter = Counter(eps, progress)
-        out.mkdir(parents=True)
-        images = out / IMAGES
-        with open(out / LINES, "w", encoding="utf-8") as fh:
-            for ep in eps:
-                traj = ep.trajectory
-                head = {
-                    "session_id": traj.session_id,
-                    "instruction": traj.task.instruction,
-                    "version": self.version,
-                    "reasoning_source": REASONING_SOURCE,
+        with ImageFiles() as files:
+            eps = episodes(sources, files)
+            counter = Counter(eps, progress)
+            out.mkdir(parents=True)
+            with open(out / LINES, "w", encoding="utf-8") as fh:
+                for ep in eps:
+                    self._episode(ep, fh, out / IMAGES, options, counter)
+
+    def _episode(
+        self, ep: Episode, fh: TextIO, images: Path, options: ExportOptions, counter: Counter
+    ) -> None:
+        traj = ep.trajectory
+        head = {
+            "session_id": traj.session_id,
+            "instruction": traj.task.instruction,
+            "version": self.version,
+            "reasoning_source": REASONING_SOURCE,
+        }
+        steps = Record(fh, head, "steps")
+        unmapped: list[int] = []
+        last = ""
+        model_size: list[int] | None = None
+        for shot in ep.shots():
+            step = shot.step
+            shipped = ep.size(shot.before, options)
+            size = shipped or (shot.region.width, shot.region.height)
+            model_size = list(size if self.version == "1.0" else smart_resize(*size))
+            action = self.action(step, shot.region, size)
+            last = shot.after
+            counter.step()
+            if action is None:
+                unmapped.append(step.index)
+                continue
+            image = ep.screenshots.file(shot.before, images, shipped)
+            steps.add(
+                {
+                    "index": step.index,
+                    "image": f"{IMAGES}/{image}",
+                    "thought": step.note,
+                    "action": action,
+                    "text": f"Thought: {step.note}\nAction: {action}",
+                    **step_fields(step),
                 }
-                steps = Record(fh, head, "steps")
-                unmapped: list[int] = []
-                last = None
-                model_size: list[int] | None = None
-                for shot in ep.shots():
-                    step = shot.step
-                    size = ep.size(shot.before, options) or (shot.region.width, shot.region.height)
-                    model_size = list(size if self.version == "1.0" else smart_resize(*size))
-                    action = self.action(step, shot.region, size)
-                    last = (shot.after, size)
-                    counter.step()
-                    if action is None:
-                        unmapped.append(step.index)
-                        continue
-                    image = ep.screenshots.file(shot.before, images, ep.size(shot.before, options))
-                    item: dict[str, Any] = {
-                        "index": step.index,
-                        "image": f"{IMAGES}/{image}",
-                        "thought": step.note,
-                        "action": action,
-                        "text": f"Thought: {step.note}\nAction: {action}",
-                        **step_fields(step),
-                    }
-                    steps.add(item)
-                assert last is not None
-                image = ep.screenshots.file(last[0], images, ep.size(last[0], options))
-                steps.add(
-                    {
-                        "index": len(traj.steps),
-                        "image": f"{IMAGES}/{image}",
-                        "thought": "",
-                        "action": self.finished(),
-                        "text": f"Thought: \nAction: {self.finished()}",
-                    }
-                )
-                steps.close(
-                    {
-                        "model_size": model_size,
-                        "coordinates": COORDINATES[self.version],
-                        "unmapped_steps": unmapped,
-                        **grades(traj).to_json(),
-                    }
-                )
+            )
+        image = ep.screenshots.file(last, images, ep.size(last, options))
+        steps.add(
+            {
+                "index": len(traj.steps),
+                "image": f"{IMAGES}/{image}",
+                "thought": "",
+                "action": self.finished(),
+                "text": f"Thought: \nAction: {self.finished()}",
+            }
+        )
+        steps.close(
+            {
+                "model_size": model_size,
+                "coordinates": COORDINATES[self.version],
+                "unmapped_steps": unmapped,
+                **grades(traj).to_json(),
+            }
+        )
 
 
 class UITars10Exporter(UITarsExporter):

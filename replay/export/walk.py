@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from capture.segment import Step
-from replay.export.images import Screenshots
+from replay.export.images import ImageFiles, Screenshots
 from replay.export.projection import Region, fit
 from replay.export.registry import ExportError, ExportOptions, Progress
 from replay.trajectory import Trajectory, TrajectorySource
@@ -78,8 +78,11 @@ def _ref(frame: object) -> str | None:
     return None if frame is None else str(frame)
 
 
-def episodes(sources: Sequence[TrajectorySource]) -> list[Episode]:
-    """The sources as episodes, refused if any has no steps or no screenshot."""
+def episodes(sources: Sequence[TrajectorySource], files: ImageFiles | None = None) -> list[Episode]:
+    """The sources as episodes, refused if any has no steps or no screenshot.
+
+    With ``files``, screenshots written as files are encoded on its workers.
+    """
     out = []
     for source in sources:
         traj = source.trajectory
@@ -87,7 +90,7 @@ def episodes(sources: Sequence[TrajectorySource]) -> list[Episode]:
             raise ExportError(f"session {traj.session_id} has no steps to export")
         if not any(s.before_frame is not None or s.after_frame is not None for s in traj.steps):
             raise ExportError(f"session {traj.session_id} has no screenshots to export")
-        out.append(Episode(source, traj, Screenshots(source.frames, traj.session_id)))
+        out.append(Episode(source, traj, Screenshots(source.frames, traj.session_id, files)))
     return out
 
 

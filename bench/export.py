@@ -1,0 +1,164 @@
+"""Export benchmark: steps per second per format, and resident memory as sessions grow.
+
+    python -m bench.export [--steps 300] [--width 1920 --height 1080] [--memory-steps 1000,10000]
+
+A synthetic session (a real UI screenshot tiled over the screen, a marker and
+a counter drawn so every frame is distinct; one click per step, a typed note
+every third step) is exported in each format. The baseline, measured in the
+same run, is PNG-encoding the same distinct frames alone: the least any
+format that ships PNG files must do. Memory runs in a child process per size
+and reports its peak resident set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from capture.events import RawEvent
+from capture.segment import Action, Step
+from replay.export.images import png
+from replay.export.registry import FORMATS, ExportOptions, exporter
+from replay.trajectory import FrameInfo, Screen, TaskInfo, Trajectory
+
+ROOT = Path(__file__).resolve().parents[1]
+BACKDROP = ROOT / "docs" / "main-window.png"
+
+
+def backdrop(width: int, height: int) -> np.ndarray:
+    tile = cv2.imread(str(BACKDROP))[:, :, ::-1]
+    reps = (height // tile.shape[0] + 1, width // tile.shape[1] + 1, 1)
+    return np.ascontiguousarray(np.tile(tile, reps)[:height, :width])
+
+
+class SyntheticFrames:
+    """Frame ``f<i>``: the backdrop with a marker at the click and the number drawn on it."""
+
+    def __init__(self, width: int, height: int) -> None:
+        self.base = backdrop(width, height)
+
+    def rgb(self, frame: str) -> np.ndarray:
+        i = int(frame[1:])
+        img = self.base.copy()
+        x, y = _point(i, img.shape[1], img.shape[0])
+        cv2.rectangle(img, (x - 20, y - 10), (x + 20, y + 10), (30, 90, 200), -1)
+        cv2.putText(img, f"frame {i}", (20, 40), cv2.FONT_HERSHEY_SIMPLEX, 1.0, (0, 0, 0), 2)
+        return img
+
+
+def _point(i: int, width: int, height: int) -> tuple[int, int]:
+    return 40 + (i * 97) % (width - 80), 30 + (i * 53) % (height - 60)
+
+
+@dataclass
+class SyntheticSource:
+    trajectory: Trajectory
+    frames: SyntheticFrames
+
+    def events(self) -> Iterator[RawEvent]:
+        return iter(())
+
+
+def source(steps: int, width: int, height: int) -> SyntheticSource:
+    infos = {f"f{i}": FrameInfo(f"f{i}", i * 10**9, 0, 0, width, height) for i in range(steps + 1)}
+    made = []
+    for i in range(steps):
+        x, y = _point(i, width, height)
+        made.append(
+            Step(
+                index=i,
+                action=Action.make("click", x=x, y=y, button="left", modifiers=()),
+                t_start=i * 10**9,
+                t_end=i * 10**9 + 10**8,
+                before_frame=f"f{i}",
+                after_frame=f"f{i + 1}",
+                note="I open the next record to check its total." if i % 3 == 0 else "",
+            )
+        )
+    traj = Trajectory(
+        session_id="b" * 32,
+        task=TaskInfo("Check every record"),
+        created_at="2026-01-01T00:00:00+00:00",
+        duration_s=steps,
+        screen=Screen(0, 0, width, height),
+        platform="Linux",
+        app_version="0.1.0",
+        annotator="bench",
+        fps=10,
+        double_click_ms=400,
+        double_click_px=5,
+        steps=tuple(made),
+        frames=infos,
+    )
+    return SyntheticSource(traj, SyntheticFrames(width, height))
+
+
+def export_once(fmt: str, steps: int, width: int, height: int, max_size: int | None) -> float:
+    src = source(steps, width, height)
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        exporter(fmt).export([src], Path(tmp) / "out", ExportOptions(max_size), lambda d, t: None)
+        return time.perf_counter() - start
+
+
+def baseline(steps: int, width: int, height: int) -> float:
+    """PNG-encode and write each distinct frame once: the floor for formats with image files."""
+    frames = SyntheticFrames(width, height)
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        for i in range(steps + 1):
+            (Path(tmp) / f"{i}.png").write_bytes(png(frames.rgb(f"f{i}")))
+        return time.perf_counter() - start
+
+
+def peak_rss_mb(fmt: str, steps: int, width: int, height: int) -> float:
+    code = (
+        "import resource, sys; from bench.export import export_once; "
+        f"export_once({fmt!r}, {steps}, {width}, {height}, None); "
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return float(out.stdout.strip())
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--steps", type=int, default=300)
+    p.add_argument("--width", type=int, default=1920)
+    p.add_argument("--height", type=int, default=1080)
+    p.add_argument("--formats", default=",".join(sorted(FORMATS)))
+    p.add_argument("--memory-steps", default="1000,10000")
+    p.add_argument("--memory-format", default="agentnet")
+    p.add_argument("--memory-size", default="640x400")
+    a = p.parse_args(argv)
+    results: dict[str, object] = {"steps": a.steps, "screen": f"{a.width}x{a.height}"}
+    base = baseline(a.steps, a.width, a.height)
+    results["baseline_png_steps_per_s"] = round(a.steps / base, 1)
+    print(f"baseline (PNG-encode each frame once): {a.steps / base:.1f} steps/s", flush=True)
+    for fmt in a.formats.split(","):
+        took = export_once(fmt, a.steps, a.width, a.height, None)
+        results[fmt] = round(a.steps / took, 1)
+        print(f"{fmt:12s} {a.steps / took:8.1f} steps/s ({base / took:.2f}x baseline)", flush=True)
+    w, h = (int(v) for v in a.memory_size.split("x"))
+    for n in (int(v) for v in a.memory_steps.split(",")):
+        rss = peak_rss_mb(a.memory_format, n, w, h)
+        results[f"peak_rss_mb_{n}"] = round(rss, 1)
+        print(f"{a.memory_format} {n} steps at {w}x{h}: peak RSS {rss:.0f} MB", flush=True)
+    print(json.dumps(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
