@@ -175,6 +175,11 @@ def test_every_injected_event_is_stored_in_order(
         "outcome",
         "tags",
         "comments",
+        "outcome_suggested",
+        "outcome_reason",
+        "error_type",
+        "element",
+        "fault",
     }
     actions = [step["action"] for step in steps]
     assert {"type": "type", "text": TYPED} in actions
