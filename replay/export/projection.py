@@ -39,7 +39,8 @@ def anthropic_size(width: int, height: int, max_size: int | None = None) -> tupl
         s = min(s, max_size / max(width, height))
     if s >= 1.0:
         return width, height
-    return max(1, math.floor(width * s)), max(1, math.floor(height * s))
+    # floor, but a size that is whole up to float error stays whole (3000 * 1568/3000)
+    return max(1, math.floor(width * s + 1e-6)), max(1, math.floor(height * s + 1e-6))
 
 
 def smart_resize(
