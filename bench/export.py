@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -135,6 +136,57 @@ def peak_rss_mb(fmt: str, steps: int, width: int, height: int) -> float:
     return float(out.stdout.strip())
 
 
+def make_store(path: str, steps: int) -> None:
+    """A stored session of ``steps`` clicks, 320x200 frames, through the real store."""
+    from capture.store.database import open_database, sqlite_url
+    from tests.stored import stored_session
+    from tests.unit.factories import Script
+
+    script = Script()
+    for i in range(steps):
+        x, y = _point(i, 320, 200)
+        script.move(x, y).click(x, y).wait(300)
+    db = open_database(sqlite_url(Path(path) / "store.db"))
+    stored_session(db, script=script, session_id="c" * 32)
+    db.close()
+
+
+def export_store(path: str, fmt: str) -> None:
+    from capture.store.database import open_database, sqlite_url
+    from replay.store_source import StoreTrajectory
+
+    db = open_database(sqlite_url(Path(path) / "store.db"))
+    out = Path(path) / fmt
+    shutil.rmtree(out, ignore_errors=True)
+    exporter(fmt).export(
+        [StoreTrajectory(db, "c" * 32)], out, ExportOptions(None), lambda d, t: None
+    )
+    db.close()
+
+
+def store_peak_rss_mb(fmt: str, steps: int) -> float:
+    """Peak RSS of a fresh process exporting a stored session of ``steps`` steps."""
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                f"from bench.export import make_store; make_store({tmp!r}, {steps})",
+            ],
+            cwd=ROOT,
+            check=True,
+        )
+        code = (
+            "import resource; from bench.export import export_store; "
+            f"export_store({tmp!r}, {fmt!r}); "
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+        )
+        return float(out.stdout.strip())
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--steps", type=int, default=300)
@@ -145,6 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--memory-steps", default="1000,10000")
     p.add_argument("--memory-format", default="agentnet")
     p.add_argument("--memory-size", default="640x400")
+    p.add_argument("--store-steps", default="", help="also export stored sessions of these sizes")
     a = p.parse_args(argv)
     results: dict[str, object] = {"steps": a.steps, "screen": f"{a.width}x{a.height}"}
 
@@ -172,6 +225,10 @@ def main(argv: list[str] | None = None) -> int:
         rss = peak_rss_mb(a.memory_format, n, w, h)
         results[f"peak_rss_mb_{n}"] = round(rss, 1)
         print(f"{a.memory_format} {n} steps at {w}x{h}: peak RSS {rss:.0f} MB", flush=True)
+    for n in (int(v) for v in a.store_steps.split(",") if v):
+        rss = store_peak_rss_mb(a.memory_format, n)
+        results[f"store_peak_rss_mb_{n}"] = round(rss, 1)
+        print(f"{a.memory_format} stored session of {n} steps: peak RSS {rss:.0f} MB", flush=True)
     print(json.dumps(results))
     return 0
 
