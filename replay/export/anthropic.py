@@ -16,6 +16,7 @@ sent. A scroll with both axes keeps the larger one.
 from __future__ import annotations
 
 import base64
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -79,7 +80,8 @@ def tool_input(step: Step, region: Region, size: tuple[int, int]) -> dict[str, A
         return {"action": "key", "text": keys.anthropic(f["keys"])}
     if t == "move":
         return {"action": "mouse_move", "coordinate": at(f["x"], f["y"])}
-    return {"action": "wait", "duration": f["seconds"]}
+    # the tool takes whole seconds
+    return {"action": "wait", "duration": max(1, math.ceil(f["seconds"]))}
 
 
 def image_block(shots: Screenshots, frame: str, size: tuple[int, int]) -> dict[str, Any]:
