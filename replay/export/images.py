@@ -101,6 +101,7 @@ class Screenshots:
         self._keep = keep
         self._recent: dict[tuple[str, tuple[int, int] | None], bytes] = {}
         self._written: set[tuple[Path, str]] = set()
+        self._dirs: set[Path] = set()
 
     def rgb(self, frame: str) -> np.ndarray:
         try:
@@ -128,7 +129,9 @@ class Screenshots:
         """Write ``frame`` as ``<hash>.png`` in ``directory`` (once) and return the name."""
         name = f"{frame}.png"
         if (directory, name) not in self._written:
-            directory.mkdir(parents=True, exist_ok=True)
+            if directory not in self._dirs:
+                directory.mkdir(parents=True, exist_ok=True)
+                self._dirs.add(directory)
             if self._files is None:
                 (directory / name).write_bytes(self.png(frame, size))
             else:

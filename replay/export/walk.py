@@ -26,7 +26,6 @@ class Shot:
     before: str
     after: str
     region: Region
-    last: bool
 
 
 @dataclass
@@ -57,7 +56,7 @@ class Episode:
             before = filled[2 * i] or first
             after = filled[2 * i + 1] or before
             assert before is not None and after is not None  # checked in episodes()
-            yield Shot(step, before, after, self.region(before), i == len(steps) - 1)
+            yield Shot(step, before, after, self.region(before))
 
     def size(self, frame: str, options: ExportOptions) -> tuple[int, int] | None:
         """The size ``frame`` is shipped at under ``--max-size`` (None: as stored)."""
