@@ -17,6 +17,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from capture.clock import SessionClock
+from capture.errors import DemotraceError
 from capture.screen import Rect
 
 SAMPLE_STEP = 8  # sample every 8th pixel in each direction for the change measure
@@ -48,6 +49,14 @@ class DrawHint(Protocol):
     def drawn(self) -> bool: ...
 
     def close(self) -> None: ...
+
+
+class Redactor(Protocol):
+    """Blurs what must not reach the disk out of a grab (BGRA, virtual-desktop position)."""
+
+    def __call__(
+        self, pixels: bytes | bytearray, left: int, top: int, width: int, height: int
+    ) -> bytes | bytearray: ...
 
 
 class ScreenSource(Protocol):
@@ -132,6 +141,17 @@ class FrameRing:
             return None if frame is None else (frame, grab)
 
 
+DEFAULT_FPS = 10.0  # screen grabs per second unless told otherwise
+MAX_FPS = 60.0
+
+
+def check_fps(fps: float) -> float:
+    """``fps`` if the grabber can run at it: a number above 0 and at most ``MAX_FPS``."""
+    if not 0 < fps <= MAX_FPS:  # also refuses nan
+        raise DemotraceError(f"--fps must be a number above 0 and at most {MAX_FPS:g}, not {fps:g}")
+    return fps
+
+
 class ScreenGrabber:
     """Grabs at ``fps`` on its own thread until stopped; paused grabbers grab nothing."""
 
@@ -141,14 +161,16 @@ class ScreenGrabber:
         clock: SessionClock,
         ring: FrameRing,
         on_change: Callable[[ScreenChange], None],
-        fps: float = 10.0,
+        fps: float = DEFAULT_FPS,
         on_error: Callable[[BaseException], None] | None = None,
         hint: DrawHint | None = None,
         recheck_s: float = 5.0,
         masks: Callable[[], Sequence[Rect]] | None = None,
+        redact: Redactor | None = None,
     ) -> None:
         self._source = source
         self._masks = masks
+        self._redact = redact
         self._hint = hint
         self._recheck_ns = int(recheck_s * 1e9)
         self._last_real_ns = 0
@@ -164,8 +186,12 @@ class ScreenGrabber:
         self.grabs = 0  # real grabs
         self.skipped = 0  # ticks that needed no grab: nothing was drawn
 
-    def start(self) -> None:
-        self.grab_once()  # the first frame exists before anyone is told recording started
+    def start(self, paused: bool = False) -> None:
+        """Start grabbing; the first frame exists before anyone is told recording started."""
+        if paused:
+            self._paused.set()
+        else:
+            self.grab_once()
         self._thread.start()
 
     def pause(self) -> None:
@@ -202,6 +228,8 @@ class ScreenGrabber:
         t = self._clock.now()
         if self._masks is not None:
             pixels = mask(pixels, left, top, width, height, self._masks())
+        if self._redact is not None:
+            pixels = self._redact(pixels, left, top, width, height)
         self._last_real_ns = t
         self.grabs += 1
         previous = self._ring.latest()

@@ -8,30 +8,46 @@ import platform
 import socket
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Protocol
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from capture.clock import SessionClock
-from capture.errors import DemotraceError, SessionBusyError, SessionNotFoundError
-from capture.events import ACTION_STARTS, EventKind, Marker, RawEvent, WindowChange
-from capture.grabber import DrawHint, FrameRing, ScreenChange, ScreenGrabber, ScreenSource
+from capture.errors import DemotraceError
+from capture.events import ACTION_STARTS, Marker, RawEvent, WindowChange
+from capture.grabber import (
+    DEFAULT_FPS,
+    DrawHint,
+    FrameRing,
+    ScreenChange,
+    ScreenGrabber,
+    ScreenSource,
+)
+from capture.hotkeys import Hotkeys
 from capture.listener import InjectionLog
 from capture.live_steps import LiveSteps
 from capture.own_windows import OwnWindows
-from capture.screen import ScreenInfo
+from capture.privacy.exclusions import Exclusions
+from capture.privacy.guard import EXCLUDED_LABEL, Privacy, PrivacyGuard
+from capture.privacy.redact import Redaction
+from capture.screen import Rect, ScreenInfo
+from capture.screen_windows import ScreenWindow
 from capture.segment import SegmentationRules, Step
+from capture.segment.settle import Settling
 from capture.store.blobs import BlobStore
 from capture.store.database import Database
+from capture.store.lease import claim, new_owner, release
 from capture.store.models import EventRow, SessionRow
 from capture.store.steps import resegment
-from capture.writer import ObservedEvent, Settling, Snapshot, StoreWriter
+from capture.store.usage import StoreUsage, store_usage
+from capture.version import app_version
+from capture.writer import ObservedEvent, Snapshot, StoreWriter
 
-LEASE_TIMEOUT = timedelta(seconds=5)
+FIRST_WINDOW_WAIT_S = 0.5  # at most this long for the active window before the first frame
 
 
 class State(StrEnum):
@@ -60,24 +76,10 @@ class RecorderParts:
     listener: Callable[[SessionClock, Callable[[RawEvent], None], InjectionLog], Listener]
     window_watcher: Callable[[SessionClock, Callable[[WindowChange], None]], Watcher] | None
     draw_hint: Callable[[], DrawHint | None] | None = None
-
-
-@dataclass(frozen=True)
-class Hotkeys:
-    """Global hotkeys that control the recorder (segmentation drops them from the steps)."""
-
-    stop: frozenset[str] = frozenset({"ctrl", "alt", "s"})
-    pause: frozenset[str] = frozenset({"ctrl", "alt", "p"})
-    mark: frozenset[str] = frozenset({"ctrl", "alt", "m"})
-
-    def command(self, event: RawEvent) -> str | None:
-        if event.kind is not EventKind.KEY_DOWN or not event.key or not event.modifiers:
-            return None
-        pressed = event.modifiers | {event.key.lower() if len(event.key) == 1 else event.key}
-        for name in ("stop", "pause", "mark"):
-            if pressed == getattr(self, name):
-                return name
-        return None
+    # Reports where excluded (and redacted) windows are on screen, focused or not.
+    window_scanner: (
+        Callable[[Callable[[str, str], bool], Callable[[list[ScreenWindow]], None]], Watcher] | None
+    ) = None
 
 
 def new_session_id() -> str:
@@ -85,11 +87,13 @@ def new_session_id() -> str:
 
 
 class Recorder:
-    """start / pause / resume / mark / stop for one session.
+    """start / pause / resume / mark / secret mode / stop for one session.
 
     Thread-safe for the control calls; callbacks from capture threads only
     enqueue. ``on_error`` is called (from a capture or writer thread) when the
-    recording had to stop on its own, e.g. a full disk.
+    recording had to stop on its own, e.g. a full disk. ``on_privacy`` is
+    called (from a capture thread) whenever secret mode or the excluded-window
+    pause changes, e.g. by a hotkey or a focus change.
     """
 
     def __init__(
@@ -97,13 +101,16 @@ class Recorder:
         db: Database,
         blobs: BlobStore,
         parts: RecorderParts,
-        fps: float = 10.0,
+        fps: float = DEFAULT_FPS,
         ring_size: int = 2,
         on_error: Callable[[DemotraceError], None] | None = None,
         clock_factory: Callable[[], SessionClock] = SessionClock.start,
         on_steps: Callable[[list[Step]], None] | None = None,
         on_stop_request: Callable[[], None] | None = None,
         hotkeys: Hotkeys | None = None,
+        exclusions: Exclusions | None = None,
+        redact_at_capture: Sequence[Redaction] = (),
+        on_privacy: Callable[[Privacy], None] | None = None,
     ) -> None:
         self._db = db
         self._blobs = blobs
@@ -115,6 +122,8 @@ class Recorder:
         self._on_steps = on_steps
         self._on_stop_request = on_stop_request
         self._hotkeys = hotkeys or Hotkeys()
+        self._guard = PrivacyGuard(exclusions, redact_at_capture)
+        self._on_privacy = on_privacy
         self._lock = threading.Lock()
         self._live: LiveSteps | None = None
         self.own_windows = OwnWindows()
@@ -128,6 +137,7 @@ class Recorder:
         self._writer: StoreWriter | None = None
         self._listener: Listener | None = None
         self._watcher: Watcher | None = None
+        self._scanner: Watcher | None = None
         self._clock: SessionClock | None = None
 
     @property
@@ -143,7 +153,7 @@ class Recorder:
         with self._lock:
             if self._state is not State.IDLE:
                 raise RuntimeError("a recorder records one session once")
-            owner = self._owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+            owner = self._owner = new_owner()
             continuing = session_id is not None
             if session_id is None:
                 screen = self._parts.screen_info()
@@ -164,20 +174,19 @@ class Recorder:
                 owner,
                 self._fail,
                 first_seq=first_seq,
-                settling=Settling(
-                    clock.now,
-                    quiet_ns=rules.settle_ms * 1_000_000,
-                    max_ns=rules.after_max_ms * 1_000_000,
-                    noise=rules.settle_noise,
-                ),
+                settling=Settling.from_rules(rules),
                 live=self._live if not continuing else None,
+                now=clock.now,
             )
             # Listeners and the window watcher first: their start-up (imports, X
             # connections) must not delay the grabber's first ticks.
             self._listener = self._parts.listener(clock, self._on_event, self._injections)
             self._listener.start()
             if self._parts.window_watcher is not None:
-                self._watcher = self._parts.window_watcher(clock, self._writer.put)
+                self._watcher = self._parts.window_watcher(clock, self._on_window)
+            guard = self._guard
+            if self._parts.window_scanner is not None:
+                self._scanner = self._parts.window_scanner(guard.wants, guard.screen_windows)
             self._grabber = ScreenGrabber(
                 self._parts.screen_source(),
                 clock,
@@ -186,12 +195,20 @@ class Recorder:
                 fps=self._fps,
                 on_error=self._grabber_failed,
                 hint=self._parts.draw_hint() if self._parts.draw_hint else None,
-                masks=self.own_windows.rects,
+                masks=self._masks,
+                redact=guard.redact if guard.redactions else None,
             )
             self._writer.start()
-            if self._watcher is not None:
-                self._watcher.start()
-            self._grabber.start()
+            for watcher in (self._watcher, self._scanner):
+                if watcher is not None:
+                    watcher.start()
+            if guard.needs_window:
+                # No first frame before it is known what on screen may be seen.
+                if self._watcher is not None:
+                    guard.window_known.wait(FIRST_WINDOW_WAIT_S)
+                if self._scanner is not None:
+                    guard.screen_known.wait(FIRST_WINDOW_WAIT_S)
+            self._grabber.start(paused=guard.excluded)
             first = self._ring.latest()
             if first is not None:
                 self._writer.put(Snapshot(first, "start"))
@@ -213,8 +230,9 @@ class Recorder:
             if self._state is State.PAUSED:
                 assert self._grabber and self._writer and self._clock
                 self._writer.put(Marker(self._clock.now(), "resume"))
-                self._grabber.grab_once()
-                self._grabber.resume()
+                if not self._guard.excluded:
+                    self._grabber.grab_once()
+                    self._grabber.resume()
                 self._state = State.RECORDING
 
     def mark(self, label: str = "") -> None:
@@ -224,13 +242,35 @@ class Recorder:
                 assert self._writer and self._clock
                 self._writer.put(Marker(self._clock.now(), "mark", label))
 
+    def set_secret(self, on: bool) -> None:
+        """Secret mode on or off: while on, typing is stored only as a placeholder."""
+        with self._lock:
+            changed = self._guard.secret.set(on)
+            if changed and self._writer is not None and self._clock is not None:
+                self._writer.put(Marker(self._clock.now(), "secret", "on" if on else "off"))
+        if changed:
+            self._notify_privacy()
+
+    @property
+    def secret(self) -> bool:
+        return self._guard.secret.on
+
+    def store_usage(self) -> StoreUsage:
+        """How much room the store takes now, and what is left on its disk."""
+        return store_usage(self._db, self._blobs)
+
+    @property
+    def privacy(self) -> Privacy:
+        """Secret mode, and the excluded window pausing capture, as of now."""
+        return self._guard.state
+
     def stop(self) -> None:
         """Stop capturing, write everything queued, and close the session."""
         with self._lock:
             if self._state in (State.IDLE, State.STOPPED):
                 return
             self._state = State.STOPPED
-        for part in (self._listener, self._watcher):
+        for part in (self._listener, self._watcher, self._scanner):
             if part is not None:
                 part.stop()
         assert self._grabber and self._writer
@@ -267,6 +307,7 @@ class Recorder:
             return SegmentationRules.for_session(row.double_click_ms, row.double_click_px)
 
     def _on_event(self, event: RawEvent) -> None:
+        command = None
         if self._state in (State.RECORDING, State.PAUSED):
             command = self._hotkeys.command(event)
             if command is not None:
@@ -275,6 +316,13 @@ class Recorder:
             return
         if self.own_windows.drops(event):
             return
+        if self._guard.excluded:
+            return
+        if command is None:  # a control hotkey is never secret, and never a step
+            admitted = self._guard.admit(event)
+            if admitted is None:
+                return
+            event = admitted
         if event.kind in ACTION_STARTS:
             found = self._ring.before(event.t_ns)
             if found is not None:
@@ -294,6 +342,39 @@ class Recorder:
                 self.pause()
         elif command == "mark":
             self.mark("hotkey")
+        elif command == "secret":
+            self.set_secret(not self.secret)
+
+    def _on_window(self, change: WindowChange) -> None:
+        """The active window changed (watcher thread): pause capture while an excluded
+        window has the focus, and keep the change unless it names that window."""
+        verdict = self._guard.window(change)
+        writer, grabber = self._writer, self._grabber
+        if writer is None:
+            return
+        if verdict.entered:
+            if grabber is not None:
+                grabber.pause()
+            writer.put(Marker(change.t_ns, "pause", EXCLUDED_LABEL))
+        elif verdict.left:
+            writer.put(Marker(change.t_ns, "resume", EXCLUDED_LABEL))
+            if grabber is not None and self._state is not State.PAUSED:
+                grabber.grab_once()
+                grabber.resume()
+        if verdict.store:
+            writer.put(change)
+        if verdict.entered or verdict.left:
+            self._notify_privacy()
+
+    def _masks(self) -> tuple[Rect, ...]:
+        """Painted grey in every grab: the app's own windows and excluded windows on screen."""
+        hidden = self._guard.hidden()
+        own = self.own_windows.rects()
+        return own + hidden if hidden else own
+
+    def _notify_privacy(self) -> None:
+        if self._on_privacy is not None:
+            self._on_privacy(self._guard.state)
 
     def _on_screen_change(self, change: ScreenChange) -> None:
         if self._writer is not None:
@@ -326,7 +407,7 @@ class Recorder:
                     wall_start_ns=clock.wall_start_ns,
                     duration_ns=0,
                     platform=f"{platform.system()} {platform.release()} ({_display_server()})",
-                    app_version=_app_version(),
+                    app_version=app_version(),
                     hostname=socket.gethostname(),
                     username=_username(),
                     screen=screen.to_json(),
@@ -344,22 +425,7 @@ class Recorder:
     def _take_over(self, session_id: str, owner: str) -> tuple[SessionClock, int]:
         """Claim an existing session for this recorder; refuse if a live recorder holds it."""
         with self._db.session() as s:
-            row = s.get(SessionRow, session_id, with_for_update=True)
-            if row is None:
-                raise SessionNotFoundError(f"no session {session_id}")
-            heartbeat = row.lease_heartbeat
-            if heartbeat is not None and heartbeat.tzinfo is None:
-                heartbeat = heartbeat.replace(tzinfo=UTC)
-            if (
-                row.lease_owner
-                and row.lease_owner != owner
-                and heartbeat is not None
-                and datetime.now(UTC) - heartbeat < LEASE_TIMEOUT
-            ):
-                raise SessionBusyError(
-                    f"session {session_id} is being recorded by {row.lease_owner}; "
-                    "stop that recorder first"
-                )
+            row = claim(s, session_id, owner)
             last_seq = s.scalar(
                 select(EventRow.seq)
                 .where(EventRow.session_id == session_id)
@@ -374,38 +440,16 @@ class Recorder:
                 wall_start_ns=row.wall_start_ns,
                 _monotonic=base._monotonic,
             )
-            row.lease_owner, row.lease_heartbeat, row.status = owner, datetime.now(UTC), "recording"
             s.commit()
         return clock, (last_seq + 1) if last_seq is not None else 0
 
     def _close_session(self, status: str, reason: str, duration_ns: int) -> None:
         try:
             with self._db.session() as s:
-                s.execute(
-                    update(SessionRow)
-                    # A recorder that lost its lease leaves the session to the new holder.
-                    .where(SessionRow.id == self.session_id, SessionRow.lease_owner == self._owner)
-                    .values(
-                        status=status,
-                        stop_reason=reason,
-                        duration_ns=duration_ns,
-                        lease_owner=None,
-                        lease_heartbeat=None,
-                    )
-                )
+                release(s, self.session_id, self._owner, status, reason, duration_ns)
                 s.commit()
         except Exception:  # noqa: BLE001 - a full disk may refuse even this; the data is safe
             pass
-
-
-def _app_version() -> str:
-    """The installed demotrace's version, as pyproject.toml gives it."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("demotrace")
-    except PackageNotFoundError:
-        return "unknown"
 
 
 def _first_line(exc: BaseException) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 from typing import Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -21,9 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from capture.errors import DemotraceError
+from capture.hotkeys import CONTROL_HOTKEYS, hotkey
 from capture.recorder import Recorder, State
 from capture.screen import Rect
 from capture.segment import Step
+from capture.store.sessions import short_id
 from desktop.session_model import SessionTableModel
 
 
@@ -68,7 +71,7 @@ class MainWindow(QMainWindow):
         self.pause_button.clicked.connect(self.toggle_pause)
         self.mark_button.clicked.connect(self.mark)
         self.stop_button.clicked.connect(self.stop_recording)
-        self.state_label = QLabel()
+        self.state_label = QLabel(wordWrap=True)
 
         controls = QHBoxLayout()
         controls.addWidget(self.task, 1)
@@ -188,14 +191,23 @@ class MainWindow(QMainWindow):
             button.setEnabled(recording)
         self.pause_button.setText("Resume" if state is State.PAUSED else "Pause")
         if self._recorder and recording:
+            keys = ", ".join(f"{h.label} {h.description}" for h in CONTROL_HOTKEYS)
+            privacy = self._recorder.privacy
             self.state_label.setText(
                 f"<b>{'Paused' if state is State.PAUSED else 'Recording'}</b> "
-                f"session {self._recorder.session_id[:12]} · {self._step_count} steps so far · "
-                "Ctrl+Alt+M marks a decision, Ctrl+Alt+P pauses, Ctrl+Alt+S stops"
+                f"session {short_id(self._recorder.session_id)} · "
+                f"{self._step_count} steps so far · "
+                + (
+                    f"<b>capture paused: {escape(privacy.excluded)} has the focus</b> · "
+                    if privacy.excluded
+                    else ""
+                )
+                + ("<b>secret mode: typing is not recorded</b> · " if privacy.secret else "")
+                + keys
             )
         else:
             self.state_label.setText(
                 "Ready to record. Your screen, mouse and keyboard are captured "
-                "until you stop (Ctrl+Alt+S)."
+                f"until you stop ({hotkey('stop').label})."
             )
         self.state_label.setTextFormat(Qt.TextFormat.RichText)
