@@ -14,6 +14,18 @@ from replay.store_source import StoreTrajectory
 from replay.trajectory import FrameSource, Review, Trajectory
 from tests.stored import stored_session
 
+# The dataset formats of replay/export/ ; a format added later adds its name here.
+DATASET_FORMATS = (
+    "agentnet",
+    "anthropic",
+    "atif",
+    "hf",
+    "markdown",
+    "openai",
+    "uitars",
+    "uitars-1.0",
+    "webdataset",
+)
 SESSION_ID = "5e5510" + "0" * 26
 NOTE = "The name field is empty, so I click it first."
 DRAFT = "A model thinks this types the name."

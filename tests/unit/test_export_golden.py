@@ -22,7 +22,7 @@ import pytest
 
 from capture.store.database import Database
 from replay.export.registry import FORMATS
-from tests.exports import annotated, export
+from tests.exports import DATASET_FORMATS, annotated, export
 
 GOLDEN = Path(__file__).parent.parent / "golden" / "export"
 UPDATE = os.environ.get("DEMOTRACE_UPDATE_GOLDEN") == "1"
@@ -71,25 +71,11 @@ def _texts(fmt: str, out: Path) -> dict[str, str]:
     return texts
 
 
-# The dataset formats of replay/export/; a format added later adds its name here.
-FORMATS_WITH_GOLDEN = (
-    "agentnet",
-    "anthropic",
-    "atif",
-    "hf",
-    "markdown",
-    "openai",
-    "uitars",
-    "uitars-1.0",
-    "webdataset",
-)
-
-
 def test_every_golden_format_is_registered() -> None:
-    assert set(FORMATS_WITH_GOLDEN) <= set(FORMATS)
+    assert set(DATASET_FORMATS) <= set(FORMATS)
 
 
-@pytest.mark.parametrize("fmt", FORMATS_WITH_GOLDEN)
+@pytest.mark.parametrize("fmt", DATASET_FORMATS)
 def test_export_matches_its_golden_files(db: Database, tmp_path: Path, fmt: str) -> None:
     out = export(fmt, [annotated(db)], tmp_path / "out")
     texts = _texts(fmt, out)

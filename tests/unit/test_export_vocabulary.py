@@ -14,9 +14,8 @@ from openai.types.responses import ResponseComputerToolCall
 
 from capture.events import RawEvent
 from capture.segment import Action, Step
-from replay.export.registry import FORMATS
 from replay.trajectory import FrameInfo, Screen, TaskInfo, Trajectory
-from tests.exports import export
+from tests.exports import DATASET_FORMATS, export
 from tests.unit.test_export_computer_use import INPUTS
 
 ACTIONS = [
@@ -78,7 +77,7 @@ def source() -> Source:
 
 
 def test_every_format_takes_every_action(tmp_path: Path) -> None:
-    for fmt in sorted(FORMATS):
+    for fmt in DATASET_FORMATS:
         export(fmt, [source()], tmp_path / fmt)
 
 
