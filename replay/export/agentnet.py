@@ -4,8 +4,9 @@
 ``image`` is the frame before its action). ``thought`` carries the person's own
 note only; model-drafted notes are left out (``metadata.thought_source``).
 ``last_step_correct``/``last_step_redundant``/``reflection`` judge the
-previous step, as AgentNet's fields do. The trajectory ends with a
-``computer.terminate`` step. Grades come from reviews (see ``grades``).
+previous step, as AgentNet's fields do; ``observation`` (in AgentNet a model's
+description of the screen) stays empty, as nobody wrote one. The trajectory
+ends with a ``computer.terminate`` step. Grades come from reviews (``grades``).
 """
 
 from __future__ import annotations
