@@ -47,6 +47,9 @@ def test_hf_parquet_loads_with_images_decoded(db: Database, tmp_path: Path) -> N
     )  # fmt: skip
     assert row["verdict"] == "accept" and row["task_completed"] is True
     assert [r["step_index"] for r in ds] == list(range(6))
+    # the dataset card points at the shards: the folder loads as it would from the Hub
+    whole = datasets.load_dataset(str(out), split="train", cache_dir=str(tmp_path / "cache2"))
+    assert len(whole) == 6 and isinstance(whole.features["before"], datasets.Image)
 
 
 def test_hf_row_groups_stay_small_and_shards_rotate(
