@@ -14,6 +14,8 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
+from capture.errors import StoreError
+from capture.framecodec import FrameDecodeError
 from capture.outcome import suggest_outcome
 from capture.segment import Step
 from capture.store.database import Database
@@ -47,7 +49,10 @@ def with_suggestions(
         if digest not in decoded:
             if len(decoded) > 8:
                 decoded.pop(next(iter(decoded)))
-            bgra = reader.pixels(digest, s)  # type: ignore[arg-type]
+            try:
+                bgra = reader.pixels(digest, s)  # type: ignore[arg-type]
+            except (FrameDecodeError, StoreError, OSError):
+                return None  # judged without it; whoever needs the frame reports it
             decoded[digest] = cv2.cvtColor(bgra, cv2.COLOR_BGRA2RGB)
         return decoded[digest]
 

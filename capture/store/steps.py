@@ -90,11 +90,13 @@ def current_steps(db: Database, session_id: str) -> list[Step]:
     with db.session() as s:
         row = s.get(SessionRow, session_id)
         dead = row is not None and orphaned(row) is not None
+        # An imported session's steps stay as its bundle had them, suggestions included.
+        imported = row is not None and row.origin == "imported"
     steps = [] if dead else stored_steps(db, session_id)
     if not steps:
         timeline = load_recording(db, session_id)
         return with_suggestions(db, timeline, computed_steps(timeline, edits(db, session_id)))
-    if all(step.outcome_suggested is not None for step in steps):
+    if imported or all(step.outcome_suggested is not None for step in steps):
         return steps
     steps = with_suggestions(db, load_recording(db, session_id), steps)
     if db.readonly:  # a reader (or a store on read-only media): computed, not kept
