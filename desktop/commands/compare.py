@@ -1,0 +1,59 @@
+"""``demotrace compare``: every trajectory of one task side by side."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from desktop.commands.common import add_db, table
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    cmp = sub.add_parser(
+        "compare",
+        help="every trajectory of one task side by side, and where their paths part",
+    )
+    cmp.add_argument("task", help="a task id (or a unique prefix of one) or its instruction text")
+    cmp.add_argument("--json", action="store_true", help="print JSON")
+    add_db(cmp)
+    cmp.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from capture.store.task_sessions import sessions_of_task
+    from desktop.compose import open_store
+    from replay.compare import compare
+    from replay.store_source import load_summaries
+
+    db = open_store(args.db)
+    try:
+        found = sessions_of_task(db, args.task)
+        result = compare(load_summaries(db, found.session_ids), found.instruction, found.task_id)
+    finally:
+        db.close()
+    if args.json:
+        print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
+        return 0
+    print(f"task: {result.instruction}" + (f" ({result.task_id})" if result.task_id else ""))
+    print(f"{len(result.takes)} trajectories; paths compared with {result.reference[:12]}")
+    rows = [("SESSION", "BY", "STAGE", "GOAL", "VERDICTS", "STEPS", "TIME", "PARTS AT", "DETOURS")]
+    for t in result.takes:
+        rows.append(
+            (
+                t.session_id[:12] + (" *" if t.session_id == result.reference else ""),
+                t.annotator,
+                t.stage,
+                t.goal or "-",
+                " ".join(v["verdict"].replace("_", "-") for v in t.verdicts) or "-",
+                str(t.steps),
+                f"{t.duration_s:.1f}s",
+                "-" if t.parts_at is None else f"step {t.parts_at}",
+                ", ".join(
+                    f"{d['from']}-{d['to']}" if d["to"] != d["from"] else str(d["from"])
+                    for d in t.detours
+                )
+                or "-",
+            )
+        )
+    table(rows)
+    return 0
