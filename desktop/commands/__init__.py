@@ -10,6 +10,6 @@ from types import ModuleType
 
 
 def command_modules() -> list[ModuleType]:
-    from desktop.commands import compare, export, record, review, sessions, steps
+    from desktop.commands import compare, export, record, review, sessions, steps, view
 
-    return [record, sessions, steps, export, review, compare]
+    return [record, sessions, steps, export, review, compare, view]
