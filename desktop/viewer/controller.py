@@ -12,7 +12,7 @@ TICK_MS = 33
 
 
 class PlaybackController(QObject):
-    position_changed = Signal(int)  # session time, ns
+    position_changed = Signal(object)  # session time, ns (an int past 32 bits)
     row_changed = Signal(int)  # the step being shown
     state_changed = Signal()  # playing/paused or speed
 

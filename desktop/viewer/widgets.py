@@ -59,7 +59,7 @@ class TimelineBar(QWidget):
     Clicking or dragging on it seeks.
     """
 
-    seek_requested = Signal(int)
+    seek_requested = Signal(object)  # session time, ns
 
     def __init__(self, timeline: Timeline) -> None:
         super().__init__()
