@@ -115,8 +115,8 @@ class Take:
     pairs: list[Pair]  # aligned with the reference: (reference index, own index)
     matched: int
     parts_at: int | None  # this trajectory's first step off the reference path
-    detours: list[dict[str, int]]  # runs of own steps the reference does not take
-    skipped: list[dict[str, int]]  # runs of reference steps this one does not take
+    detours: list[dict[str, int | None]]  # runs of own steps the reference does not take
+    skipped: list[dict[str, int | None]]  # runs of reference steps this one does not take
     agreement: dict[str, Any]
 
     def to_json(self) -> dict[str, Any]:
@@ -155,13 +155,17 @@ class Comparison:
         }
 
 
-def _runs(indexes: list[tuple[int, int]]) -> list[dict[str, int]]:
-    """Consecutive (own index, reference anchor) into runs {from, to, steps, after}."""
-    runs: list[dict[str, int]] = []
+def _runs(indexes: list[tuple[int, int | None]]) -> list[dict[str, int | None]]:
+    """Consecutive (own index, anchor) into runs {from, to, steps, after}.
+
+    ``after`` is the step of the other trajectory just before the run (None: before its first).
+    """
+    runs: list[dict[str, int | None]] = []
     for own, anchor in indexes:
-        if runs and runs[-1]["to"] == own - 1:
-            runs[-1]["to"] = own
-            runs[-1]["steps"] += 1
+        last = runs[-1] if runs else None
+        if last is not None and last["to"] == own - 1:
+            last["to"] = own
+            last["steps"] = (last["steps"] or 0) + 1
         else:
             runs.append({"from": own, "to": own, "steps": 1, "after": anchor})
     return runs
@@ -181,16 +185,18 @@ def _reference(trajs: Sequence[Trajectory]) -> Trajectory:
 def _take(traj: Trajectory, ref: Trajectory, ref_sigs: list[str]) -> Take:
     sigs = [signature(traj, s) for s in traj.steps]
     pairs = align(ref_sigs, sigs)
-    matched, detour, skipped = 0, [], []
+    matched = 0
+    detour: list[tuple[int, int | None]] = []
+    skipped: list[tuple[int, int | None]] = []
     parts_at: int | None = None
-    last_ref = -1
-    last_own = -1
+    last_ref: int | None = None  # the reference step before the gap (None: before the first)
+    last_own: int | None = None
     for r, o in pairs:
         same = r is not None and o is not None and ref_sigs[r] == sigs[o]
         if same:
             matched += 1
         elif parts_at is None:
-            parts_at = o if o is not None else last_own + 1
+            parts_at = o if o is not None else (-1 if last_own is None else last_own) + 1
         if o is not None and not same:
             detour.append((traj.steps[o].index, last_ref))
         if r is not None and o is None:
