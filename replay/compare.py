@@ -253,3 +253,43 @@ def compare(
     ref_sigs = [signature(ref, s) for s in ref.steps]
     takes = [_take(t, ref, ref_sigs) for t in trajectories]
     return Comparison(instruction or ref.task.instruction, task_id, ref.session_id, takes)
+
+
+# One row of the side-by-side view: the reference step it stands for (None: a detour row),
+# and each trajectory's step index in that row (None: nothing there).
+Row = tuple[int | None, list[int | None]]
+
+
+def aligned_rows(result: Comparison) -> list[Row]:
+    """Every trajectory in one grid: a row per reference step, detour rows where they occur."""
+    per_take = []
+    for take in result.takes:
+        inserted: dict[int | None, list[int]] = {}
+        at: dict[int, int | None] = {}
+        last: int | None = None
+        for ref, own in take.pairs:
+            if ref is None:
+                if own is not None:
+                    inserted.setdefault(last, []).append(own)
+            else:
+                at[ref] = own
+                last = ref
+        per_take.append((inserted, at))
+    reference = next(t for t in result.takes if t.session_id == result.reference)
+    anchors: list[int | None] = [None, *(r for r, _ in reference.pairs if r is not None)]
+    rows: list[Row] = []
+    for anchor in anchors:
+        if anchor is not None:
+            rows.append((anchor, [at.get(anchor) for _, at in per_take]))
+        depth = max((len(ins.get(anchor, [])) for ins, _ in per_take), default=0)
+        for i in range(depth):
+            rows.append(
+                (
+                    None,
+                    [
+                        ins[anchor][i] if i < len(ins.get(anchor, [])) else None
+                        for ins, _ in per_take
+                    ],
+                )
+            )
+    return rows

@@ -110,3 +110,26 @@ def test_task_found_by_id_prefix_or_text_with_older_sessions_by_text(db: Databas
         assert set(found.session_ids) == {new, old}
     with pytest.raises(TaskNotFoundError, match="no task or session matches 'nothing'"):
         sessions_of_task(db, "nothing")
+
+
+def test_side_by_side_rows_put_detours_between_reference_steps(db: Database) -> None:
+    from replay.compare import aligned_rows
+
+    straight = stored_session(db, task="Save the note").id
+    wandering = stored_session(db, detour(), task="Save the note").id
+    add_review(
+        db, straight, reviewer="r", verdict="accept", goal="achieved",
+        efficiency=5, error_handling=5, note_quality=5,
+    )  # fmt: skip
+    result = compare(load_summaries(db, [straight, wandering]))
+    assert [t.session_id for t in result.takes] == [straight, wandering]
+    assert aligned_rows(result) == [
+        (0, [0, 0]),
+        (None, [None, 1]),
+        (None, [None, 2]),
+        (1, [1, 3]),
+        (2, [2, None]),
+        (3, [3, None]),
+        (4, [4, 4]),
+        (5, [5, 5]),
+    ]
