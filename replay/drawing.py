@@ -83,11 +83,30 @@ def draw_path(img: np.ndarray, points: Sequence[tuple[int, int]], progress: floa
     cv2.polylines(img, [pts], False, OUTLINE, w + 2, cv2.LINE_AA)
     cv2.polylines(img, [pts], False, DRAG, w, cv2.LINE_AA)
     _ring(img, points[0], max(3, round(6 * u)), DRAG, w)
-    if shown >= 2:
-        a, b = points[shown - 2], points[shown - 1]
-        if a != b:
-            cv2.arrowedLine(img, a, b, DRAG, w + 1, cv2.LINE_AA, tipLength=0.6)
-        cv2.circle(img, b, max(2, round(4 * u)), DRAG, -1, cv2.LINE_AA)
+    end = points[shown - 1]
+    start = next((p for p in reversed(points[: shown - 1]) if p != end), None)
+    if start is not None:
+        _arrow_head(img, start, end, round(10 * u), DRAG, w)
+    cv2.circle(img, end, max(2, round(4 * u)), DRAG, -1, cv2.LINE_AA)
+
+
+def _arrow_head(
+    img: np.ndarray,
+    a: tuple[int, int],
+    b: tuple[int, int],
+    size: int,
+    colour: tuple[int, ...],
+    w: int,
+) -> None:
+    """Two short wings at ``b`` pointing along a -> b, the same size whatever the segment."""
+    d = np.array(b, float) - np.array(a, float)
+    d /= max(1e-9, float(np.hypot(*d)))
+    for angle in (0.45, -0.45):
+        c, s = np.cos(angle), np.sin(angle)
+        wing = np.array([d[0] * c - d[1] * s, d[0] * s + d[1] * c])
+        tip = (round(b[0] - wing[0] * size), round(b[1] - wing[1] * size))
+        cv2.line(img, b, tip, OUTLINE, w + 2, cv2.LINE_AA)
+        cv2.line(img, b, tip, colour, w, cv2.LINE_AA)
 
 
 def draw_scroll(img: np.ndarray, at: tuple[int, int], dx: int, dy: int) -> None:

@@ -41,7 +41,7 @@ section.reviews,article.step{background:#fff;border:1px solid #e5e7eb;border-rad
 table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #eef0f3;vertical-align:top}
 th{font-weight:600;color:#4b5563;font-size:12px;text-transform:uppercase}
-.verdict{font-weight:600;padding:1px 8px;border-radius:10px;font-size:12px}
+.verdict{font-weight:600;padding:1px 8px;border-radius:10px;font-size:12px;white-space:nowrap}
 .accept{background:#dcfce7;color:#166534}.needs_changes{background:#fef3c7;color:#92400e}
 .reject{background:#fee2e2;color:#991b1b}
 .step h2{font-size:15px;margin:0 0 8px}
@@ -108,7 +108,8 @@ def _reviews_html(traj: Trajectory) -> str:
         )
     return (
         '<section class="reviews"><h2>Reviews</h2><table>'
-        "<tr><th>When</th><th>Reviewer</th><th>Verdict</th><th>Rubric</th><th>Reason</th></tr>"
+        "<tr><th>When</th><th>Reviewer</th><th>Verdict</th><th>Rubric</th>"
+        "<th>Reason and comments</th></tr>"
         + "".join(rows)
         + "</table>"
         + summary
