@@ -235,11 +235,15 @@ def draw_action(
     return img
 
 
-def scaled(img: np.ndarray, longest: int) -> np.ndarray:
-    """``img`` with its longest edge at most ``longest`` pixels (area-averaged when shrinking)."""
+def scaled(img: np.ndarray, longest: int, fast: bool = False) -> np.ndarray:
+    """``img`` with its longest edge at most ``longest`` pixels.
+
+    Area-averaged (sharpest text) unless ``fast``: bilinear, several times quicker,
+    for pictures redrawn while someone waits, like the viewer's.
+    """
     h, w = img.shape[:2]
     factor = longest / max(h, w)
     if factor >= 1:
         return img.copy()
     size = (max(1, round(w * factor)), max(1, round(h * factor)))
-    return cv2.resize(img, size, interpolation=cv2.INTER_AREA)
+    return cv2.resize(img, size, interpolation=cv2.INTER_LINEAR if fast else cv2.INTER_AREA)

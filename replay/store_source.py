@@ -27,8 +27,12 @@ class StoreFrames:
         self._reader = FrameReader(blob_store_for(db))
 
     def rgb(self, frame: str) -> np.ndarray:
+        import cv2
+
         with self._db.session() as s:
-            return self._reader.rgb(frame, s)
+            bgra = self._reader.pixels(frame, s)
+        # cvtColor converts in one vectorised pass, several times faster than a strided copy.
+        return cv2.cvtColor(bgra, cv2.COLOR_BGRA2RGB)
 
 
 class StoreTrajectory:

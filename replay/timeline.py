@@ -22,6 +22,7 @@ from replay.drawing import (
     draw_cursor,
     draw_path,
     draw_scroll,
+    scaled,
 )
 from replay.review import comments_by_step
 from replay.trajectory import FrameInfo, FrameSource, Trajectory
@@ -170,30 +171,36 @@ class Playback:
 class Scene:
     """The screen at a moment, with the pointer and the current step's action drawn on it."""
 
-    def __init__(self, timeline: Timeline, frames: FrameSource, cache: int = 8) -> None:
+    def __init__(self, timeline: Timeline, frames: FrameSource, cache: int = 12) -> None:
         self.timeline = timeline
         self._frames = frames
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, int | None], np.ndarray] = OrderedDict()
         self._cache_size = cache
 
-    def pixels(self, frame: str) -> np.ndarray:
-        """A frame's pixels (decoded frames kept for the last few asked)."""
-        img = self._cache.get(frame)
-        if img is None:
-            img = self._frames.rgb(frame)
-            self._cache[frame] = img
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
-        else:
-            self._cache.move_to_end(frame)
+    def pixels(self, frame: str, longest: int | None = None) -> np.ndarray:
+        """A frame's pixels, scaled to ``longest`` if given (the last few asked are kept)."""
+        key = (frame, longest)
+        img = self._cache.get(key)
+        if img is not None:
+            self._cache.move_to_end(key)
+            return img
+        img = (
+            self._frames.rgb(frame)
+            if longest is None
+            else scaled(self.pixels(frame), longest, fast=True)
+        )
+        self._cache[key] = img
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
         return img
 
-    def render(self, t_ns: int) -> np.ndarray | None:
+    def render(self, t_ns: int, longest: int | None = None) -> np.ndarray | None:
+        """The moment ``t_ns``, at most ``longest`` pixels on its long edge if given."""
         tl = self.timeline
         info = tl.frame_at(t_ns)
         if info is None:
             return None
-        img = self.pixels(info.hash).copy()
+        img = self.pixels(info.hash, longest).copy()
         where = Projection.of(info.left, info.top, info.width, info.height, img)
         if tl.steps:
             row = tl.row_at(t_ns)

@@ -40,6 +40,9 @@ from replay.review import comments_by_step, rubric_line
 from replay.timeline import Playback, Scene, Timeline
 from replay.trajectory import Review, Trajectory, TrajectorySource
 
+# Longest edge of the before / action / after pictures.
+THUMBNAIL_EDGE = 480
+
 
 class ViewerWindow(QMainWindow):
     def __init__(
@@ -71,11 +74,12 @@ class ViewerWindow(QMainWindow):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        # Widths fitted once, from the first rows: refitting on every change would read
+        # every row of a long session on each step.
+        header.setResizeContentsPrecision(100)
+        self.table.resizeColumnsToContents()
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Interactive)
-        self.table.setColumnWidth(3, 150)
+        self.table.setColumnWidth(3, min(180, self.table.columnWidth(3)))
         self.table.setColumnWidth(5, 150)
         self.table.setWordWrap(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -154,7 +158,9 @@ class ViewerWindow(QMainWindow):
             self.controller.seek_row(row)
 
     def _show_position(self, t_ns: int) -> None:
-        rgb = self.scene.render(t_ns)
+        view = self.screen_view
+        longest = round(max(view.width(), view.height()) * view.devicePixelRatioF())
+        rgb = self.scene.render(t_ns, longest)
         self.screen_view.set_image(None if rgb is None else to_qimage(rgb))
         self.bar.set_position(t_ns)
         end = self.timeline.duration_ns / 1e9
@@ -195,14 +201,14 @@ class ViewerWindow(QMainWindow):
 
     def _frame(self, ref: object) -> np.ndarray | None:
         info = self.timeline.trajectory.frame(ref)
-        return None if info is None else self.scene.pixels(info.hash)
+        return None if info is None else self.scene.pixels(info.hash, THUMBNAIL_EDGE)
 
     def _action_picture(self, row: int) -> np.ndarray | None:
         step = self.timeline.steps[row]
         info = self.timeline.trajectory.frame(step.before_frame)
         if info is None:
             return None
-        img = self.scene.pixels(info.hash).copy()
+        img = self.scene.pixels(info.hash, THUMBNAIL_EDGE).copy()
         return draw_action(
             img, step.action, Projection.of(info.left, info.top, info.width, info.height, img)
         )

@@ -109,11 +109,7 @@ def _reviews_html(traj: Trajectory) -> str:
     return (
         '<section class="reviews"><h2>Reviews</h2><table>'
         "<tr><th>When</th><th>Reviewer</th><th>Verdict</th><th>Rubric</th>"
-        "<th>Reason and comments</th></tr>"
-        + "".join(rows)
-        + "</table>"
-        + summary
-        + "</section>"
+        "<th>Reason and comments</th></tr>" + "".join(rows) + "</table>" + summary + "</section>"
     )
 
 
