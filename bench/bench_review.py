@@ -26,13 +26,13 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import cv2  # noqa: E402
+import cv2
 
-import tests.stored as stored  # noqa: E402
-from bench.xserver import Xvfb  # noqa: E402
-from capture.store.database import Database, open_database, sqlite_url  # noqa: E402
-from capture.store.steps import current_steps  # noqa: E402
-from tests.unit.factories import Script  # noqa: E402
+import tests.stored as stored
+from bench.xserver import Xvfb
+from capture.store.database import Database, open_database, sqlite_url
+from capture.store.steps import current_steps
+from tests.unit.factories import Script
 
 W, H = 1920, 1080
 
@@ -42,7 +42,7 @@ def _desktop() -> np.ndarray:
     rnd = random.Random(3)
     img = np.full((H, W, 4), 245, np.uint8)
     img[:, :, 3] = 255
-    for panel in range(6):
+    for _panel in range(6):
         x, y = rnd.randint(0, W - 500), rnd.randint(0, H - 400)
         cv2.rectangle(img, (x, y), (x + 500, y + 380), (230, 230, 230, 255), -1)
         cv2.rectangle(img, (x, y), (x + 500, y + 28), (90, 60, 40, 255), -1)
@@ -104,6 +104,9 @@ def median_ms(samples: list[float]) -> float:
 
 
 def bench_viewer(db: Database, sid: str) -> None:
+    from desktop.compose import keep_singletons_alive
+
+    keep_singletons_alive()
     from PySide6.QtWidgets import QApplication
 
     from desktop.viewer.open import session_viewer

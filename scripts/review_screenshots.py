@@ -122,6 +122,9 @@ def main() -> int:
 
 
 def shoot(db: object, straight: str, wandering: str, out: Path) -> None:
+    from desktop.compose import keep_singletons_alive
+
+    keep_singletons_alive()
     from PySide6.QtWidgets import QApplication
 
     from capture.store.task_sessions import sessions_of_task

@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     from capture.display import require_x_display
     from capture.errors import DemotraceError
     from capture.store.sessions import resolve_session
-    from desktop.compose import open_store
+    from desktop.compose import keep_singletons_alive, open_store
 
     target = Path(args.target)
     if target.exists():
@@ -36,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
     db = open_store(args.db)
     try:
         session_id = resolve_session(db, args.target)
+        keep_singletons_alive()
         from PySide6.QtWidgets import QApplication
 
         from desktop.viewer.open import session_viewer

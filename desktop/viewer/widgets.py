@@ -5,8 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen, QPolygonF
+from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPixmap,
+    QPolygonF,
+)
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from replay.timeline import Timeline
@@ -65,12 +74,14 @@ class TimelineBar(QWidget):
         super().__init__()
         self._timeline = timeline
         self._position = 0
+        self._cached: QPixmap | None = None
         self.setMinimumHeight(46)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
 
     def set_timeline(self, timeline: Timeline) -> None:
         self._timeline = timeline
+        self._cached = None
         self.update()
 
     def set_position(self, t_ns: int) -> None:
@@ -85,21 +96,29 @@ class TimelineBar(QWidget):
         span = max(1, self._timeline.duration_ns)
         return int(max(0.0, min(1.0, (x - 8) / max(1, self.width() - 16))) * span)
 
-    def paintEvent(self, event: QPaintEvent) -> None:
-        p = QPainter(self)
+    def _track(self) -> QPixmap:
+        """Everything but the play head, drawn once per size (a long session has many ticks)."""
+        size = self.size()
+        if self._cached is not None and self._cached.size() == size:
+            return self._cached
+        pixmap = QPixmap(size)
+        pixmap.fill(QColor(39, 39, 42))
+        p = QPainter(pixmap)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.fillRect(self.rect(), QColor(39, 39, 42))
         mid = 22
         p.fillRect(QRectF(8, mid - 2, self.width() - 16, 4), QColor(82, 82, 91))
         p.setPen(QPen(QColor(212, 212, 216), 1))
-        for step in self._timeline.steps:
-            x = self._x(step.t_start)
-            p.drawLine(QPointF(x, mid - 7), QPointF(x, mid + 7))
+        ticks = {round(self._x(step.t_start)) for step in self._timeline.steps}
+        p.drawLines([QLineF(x, mid - 7, x, mid + 7) for x in sorted(ticks)])
         lanes = {"decision": 6, "note": 38, "comment": 38, "mistake": 6}
+        p.setPen(Qt.PenStyle.NoPen)
+        drawn: set[tuple[str, int]] = set()
         for marker in self._timeline.markers:
             x = self._x(marker.t_ns)
+            if (marker.kind, round(x)) in drawn:
+                continue
+            drawn.add((marker.kind, round(x)))
             y = lanes[marker.kind]
-            p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(MARKER_COLOURS[marker.kind])
             if marker.kind == "decision":
                 p.drawPolygon(
@@ -111,6 +130,13 @@ class TimelineBar(QWidget):
                 p.drawRect(QRectF(x - 3.5 + 4, y - 3.5, 7, 7))
             else:
                 p.drawEllipse(QPointF(x, y), 3.5, 3.5)
+        p.end()
+        self._cached = pixmap
+        return pixmap
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        p = QPainter(self)
+        p.drawPixmap(0, 0, self._track())
         x = self._x(self._position)
         p.setPen(QPen(QColor(248, 113, 113), 2))
         p.drawLine(QPointF(x, 2), QPointF(x, self.height() - 2))
