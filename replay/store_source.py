@@ -11,6 +11,7 @@ import numpy as np
 from capture.events import RawEvent
 from capture.store.database import Database
 from capture.store.frames import FrameReader
+from capture.store.playback import stored_frames
 from capture.store.recording import Recording, load_recording
 from capture.store.reviews import reviews_of, reviews_of_sessions
 from capture.store.sessions import blob_store_for, session_record
@@ -49,7 +50,7 @@ class StoreTrajectory:
 
     @cached_property
     def trajectory(self) -> Trajectory:
-        return load_trajectory(self._db, self.session_id, self._recording)
+        return load_trajectory(self._db, self.session_id)
 
     def events(self) -> Iterator[RawEvent]:
         return iter(self._recording.raw_events)
@@ -60,8 +61,8 @@ def load_trajectory(
 ) -> Trajectory:
     """The session as it stands: its steps (edits applied), frames named by content hash."""
     record = session_record(db, session_id)
-    recording = recording or load_recording(db, session_id)
-    by_id = {f.id: f for f in recording.frames}
+    stored = recording.frames if recording is not None else stored_frames(db, session_id)
+    by_id = {f.id: f for f in stored}
     frames: dict[str, FrameInfo] = {}
 
     def ref(frame_id: object) -> str | None:

@@ -44,8 +44,19 @@ class Marker:
     text: str
 
 
+# Where the pointer was: (t_ns array, (n, 2) x, y array), in time order.
+PointerTrack = tuple[np.ndarray, np.ndarray]
+
+
+def pointer_track(events: Iterable[RawEvent]) -> PointerTrack:
+    """The pointer's track from raw events (every event that carries a position)."""
+    points = [(e.t_ns, e.x, e.y) for e in events if e.x is not None and e.y is not None]
+    track = np.array(points, dtype=np.int64).reshape(-1, 3)
+    return track[:, 0].copy(), track[:, 1:].copy()
+
+
 class Timeline:
-    def __init__(self, trajectory: Trajectory, events: Iterable[RawEvent] = ()) -> None:
+    def __init__(self, trajectory: Trajectory, pointer: PointerTrack | None = None) -> None:
         self.trajectory = trajectory
         self.steps: tuple[Step, ...] = trajectory.steps
         self._starts = [s.t_start for s in self.steps]
@@ -54,9 +65,7 @@ class Timeline:
         frames = sorted(trajectory.frames.values(), key=lambda f: f.t_ns)
         self._frames = frames
         self._frame_t = [f.t_ns for f in frames]
-        pointer = [(e.t_ns, e.x, e.y) for e in events if e.x is not None and e.y is not None]
-        self._pointer_t = np.array([p[0] for p in pointer], dtype=np.int64)
-        self._pointer_xy = np.array([(p[1], p[2]) for p in pointer], dtype=np.int64).reshape(-1, 2)
+        self._pointer_t, self._pointer_xy = pointer if pointer is not None else pointer_track(())
         self.markers = self._markers()
 
     def _markers(self) -> list[Marker]:

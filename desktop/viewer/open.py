@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from capture.store.database import Database
+from capture.store.playback import pointer_track
 from capture.store.reviews import add_review
 from replay.store_source import StoreTrajectory
 from replay.trajectory import Review
@@ -42,5 +43,8 @@ def session_viewer(db: Database, session_id: str, reviewer: str | None = None) -
     from desktop.viewer.window import ViewerWindow
 
     return ViewerWindow(
-        StoreTrajectory(db, session_id), save_review=store_saver(db, session_id), reviewer=reviewer
+        StoreTrajectory(db, session_id),
+        save_review=store_saver(db, session_id),
+        reviewer=reviewer,
+        pointer=pointer_track(db, session_id),
     )

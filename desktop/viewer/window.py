@@ -37,7 +37,7 @@ from replay.agreement import agreement
 from replay.describe import describe_action
 from replay.drawing import Projection, draw_action
 from replay.review import comments_by_step, rubric_line
-from replay.timeline import Playback, Scene, Timeline
+from replay.timeline import Playback, PointerTrack, Scene, Timeline, pointer_track
 from replay.trajectory import Review, Trajectory, TrajectorySource
 
 # Longest edge of the before / action / after pictures.
@@ -50,12 +50,16 @@ class ViewerWindow(QMainWindow):
         source: TrajectorySource,
         save_review: SaveReview | None = None,
         reviewer: str | None = None,
+        pointer: PointerTrack | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """``pointer``: the pointer's track when the caller has a quicker way to it than
+        reading every raw event of ``source``."""
         super().__init__(parent)
         self.source = source
         traj = source.trajectory
-        self.timeline = Timeline(traj, source.events())
+        self._pointer = pointer if pointer is not None else pointer_track(source.events())
+        self.timeline = Timeline(traj, self._pointer)
         self.scene = Scene(self.timeline, source.frames)
         self.controller = PlaybackController(Playback(self.timeline))
         self.steps = StepListModel(self.timeline)
@@ -270,7 +274,7 @@ class ViewerWindow(QMainWindow):
             traj, reviews=(*traj.reviews, review), stage=STAGE_OF_VERDICT[review.verdict]
         )
         position = self.controller.playback.position
-        self.timeline = Timeline(updated, self.source.events())
+        self.timeline = Timeline(updated, self._pointer)
         self.scene.timeline = self.timeline
         self.bar.set_timeline(self.timeline)
         self.steps.set_timeline(self.timeline)

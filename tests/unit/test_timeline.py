@@ -8,7 +8,7 @@ from capture.store.database import Database
 from capture.store.reviews import add_review
 from replay.drawing import DRAG
 from replay.store_source import StoreTrajectory
-from replay.timeline import RESTART_NS, Playback, Scene, Timeline
+from replay.timeline import RESTART_NS, Playback, Scene, Timeline, pointer_track
 from tests.stored import stored_session
 
 
@@ -16,7 +16,7 @@ def timeline(db: Database) -> tuple[Timeline, StoreTrajectory]:
     sid = stored_session(db).id
     add_review(db, sid, reviewer="rita", verdict="needs_changes", comments=[(3, "too long")])
     source = StoreTrajectory(db, sid)
-    return Timeline(source.trajectory, source.events()), source
+    return Timeline(source.trajectory, pointer_track(source.events())), source
 
 
 def test_rows_frames_and_pointer_at_any_moment(db: Database) -> None:
@@ -87,3 +87,16 @@ def test_scene_draws_the_drag_so_far_and_the_pointer(db: Database) -> None:
     info = tl.frame_at(drag.t_end)
     assert info is not None
     assert (scene.pixels(info.hash) == source.frames.rgb(info.hash)).all()
+
+
+def test_the_stores_pointer_track_and_frames_match_the_raw_events(db: Database) -> None:
+    from capture.store.playback import pointer_track as stored_track
+    from capture.store.playback import stored_frames
+    from capture.store.recording import load_recording
+
+    sid = stored_session(db).id
+    recording = load_recording(db, sid)
+    t, xy = stored_track(db, sid)
+    t2, xy2 = pointer_track(recording.raw_events)
+    assert len(t) > 50 and (t == t2).all() and (xy == xy2).all()
+    assert stored_frames(db, sid) == sorted(recording.frames, key=lambda f: (f.t_ns, f.id))
