@@ -40,6 +40,7 @@ def pointer_track(db: Database, session_id: str) -> tuple[np.ndarray, np.ndarray
             .where(EventRow.x.is_not(None))
             .where(EventRow.y.is_not(None))
             .order_by(EventRow.seq)
-        ).all()
-    track = np.array(rows, dtype=np.int64).reshape(-1, 3)
+        )
+        # Plain tuples: numpy reads them several times faster than Row objects.
+        track = np.array([tuple(r) for r in rows], dtype=np.int64).reshape(-1, 3)
     return track[:, 0].copy(), track[:, 1:].copy()
