@@ -11,7 +11,7 @@ from dataclasses import replace
 from html import escape
 
 import numpy as np
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -90,6 +90,10 @@ class ViewerWindow(QMainWindow):
         self.details = QTextBrowser()
         self.reviews_view = QTextBrowser()
         self.form = GradingForm((s.index for s in traj.steps), save_review, reviewer)
+        self._strip_timer = QTimer(self)
+        self._strip_timer.setSingleShot(True)
+        self._strip_timer.setInterval(0)
+        self._strip_timer.timeout.connect(self._show_strip)
         self._build()
         self._connect()
         self.resize(1500, 900)
@@ -185,6 +189,16 @@ class ViewerWindow(QMainWindow):
         self.table.scrollTo(self.steps.index(row, 0))
         self.form.set_step(step.index)
         self.details.setHtml(self._details_html(row))
+        self._strip_timer.start()  # after the screen is painted; one refresh for many seeks
+        n = len(self.timeline.steps)
+        task = self.timeline.trajectory.task.instruction or self.timeline.trajectory.session_id
+        self.setWindowTitle(f"demotrace viewer — {task} — step {step.index} ({row + 1}/{n})")
+
+    def _show_strip(self) -> None:
+        if not self.timeline.steps:
+            return
+        row = self.controller.row
+        step = self.timeline.steps[row]
         self.strip.show_images(
             {
                 "before": lambda: self._frame(step.before_frame),
@@ -192,9 +206,6 @@ class ViewerWindow(QMainWindow):
                 "after": lambda: self._frame(step.after_frame),
             }
         )
-        n = len(self.timeline.steps)
-        task = self.timeline.trajectory.task.instruction or self.timeline.trajectory.session_id
-        self.setWindowTitle(f"demotrace viewer — {task} — step {step.index} ({row + 1}/{n})")
 
     def _show_state(self) -> None:
         p = self.controller.playback

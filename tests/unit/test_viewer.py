@@ -44,8 +44,8 @@ def test_list_follows_playback_and_playback_follows_the_list(
     viewer.table.selectRow(4)
     assert viewer.controller.row == 4
     assert viewer.controller.playback.position == viewer.timeline.start(4)
+    qtbot.waitUntil(lambda: viewer.strip.views["after"].image() is not None)
     assert viewer.strip.views["before"].image() is not None
-    assert viewer.strip.views["after"].image() is not None
 
 
 def test_keys_and_the_timeline_seek(viewer: ViewerWindow, qtbot: QtBot) -> None:
