@@ -29,9 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import cv2
 
 import tests.stored as stored
-from bench.xserver import Xvfb
 from capture.store.database import Database, open_database, sqlite_url
 from capture.store.steps import current_steps
+from scripted.xserver import XServer
 from tests.unit.factories import Script
 
 W, H = 1920, 1080
@@ -198,7 +198,7 @@ def main() -> int:
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     steps = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
     count = int(sys.argv[2]) if len(sys.argv) > 2 else 50
-    with tempfile.TemporaryDirectory() as tmp, Xvfb() as x:
+    with tempfile.TemporaryDirectory() as tmp, XServer() as x:
         os.environ["DISPLAY"] = x.display
         os.environ["QT_QPA_PLATFORM"] = "xcb"
         db = open_database(sqlite_url(Path(tmp) / "bench.db"))

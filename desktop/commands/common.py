@@ -6,6 +6,7 @@ import argparse
 from collections.abc import Sequence
 
 from replay.describe import describe_action as describe_action
+from replay.describe import scroll_words as scroll_words
 
 
 def add_db(parser: argparse.ArgumentParser) -> None:

@@ -9,11 +9,11 @@ import time
 from pathlib import Path
 
 from capture.store.database import sqlite_url
+from scripted.xserver import read_line
 from tests.xsession import (
     ROOT,
     FormApp,
     XServer,
-    _read_line,
     demotrace,
     start_recorder,
     stop_process,
@@ -75,7 +75,7 @@ def test_view_review_and_compare_two_demonstrations(
         text=True,
     )
     try:
-        assert _read_line(viewer, 60).strip() == f"viewing session {wandering}"
+        assert read_line(viewer, 60).strip() == f"viewing session {wandering}"
         wid = xserver.xdotool("search", "--sync", "--name", "demotrace viewer").split()[0]
         assert "step 0 (1/5)" in wait_for_title(xserver, wid, "step 0")
         xserver.xdotool("windowfocus", "--sync", wid)
