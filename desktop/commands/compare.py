@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
 from desktop.commands.common import add_db, table
+
+if TYPE_CHECKING:
+    from replay.compare import Comparison
+    from replay.trajectory import Trajectory
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -15,6 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     cmp.add_argument("task", help="a task id (or a unique prefix of one) or its instruction text")
     cmp.add_argument("--json", action="store_true", help="print JSON")
+    cmp.add_argument("--window", action="store_true", help="show them side by side in a window")
     add_db(cmp)
     cmp.set_defaults(handler=run)
 
@@ -28,9 +34,12 @@ def run(args: argparse.Namespace) -> int:
     db = open_store(args.db)
     try:
         found = sessions_of_task(db, args.task)
-        result = compare(load_summaries(db, found.session_ids), found.instruction, found.task_id)
+        trajectories = load_summaries(db, found.session_ids)
+        result = compare(trajectories, found.instruction, found.task_id)
     finally:
         db.close()
+    if args.window:
+        return _show(result, trajectories)
     if args.json:
         print(json.dumps(result.to_json(), indent=2, ensure_ascii=False))
         return 0
@@ -57,3 +66,22 @@ def run(args: argparse.Namespace) -> int:
         )
     table(rows)
     return 0
+
+
+def _show(result: Comparison, trajectories: list[Trajectory]) -> int:
+    import os
+    import sys
+
+    from capture.display import require_x_display
+    from desktop.compose import keep_singletons_alive
+
+    require_x_display(os.environ)
+    keep_singletons_alive()
+    from PySide6.QtWidgets import QApplication
+
+    from desktop.viewer.compare_view import CompareWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    window = CompareWindow(result, trajectories)
+    window.show()
+    return int(app.exec())

@@ -137,3 +137,30 @@ def test_none_survives_many_calls_into_qt(qapp: Any) -> None:
         label.setText("x")
     # (Reaching this line is the test; 3.12+ has immortal None and needs no guard.)
     assert sys.version_info >= (3, 12) or sys.getrefcount(None) > 1 << 39
+
+
+def test_compare_window_shows_detours_between_reference_steps(
+    db: Database, qapp: Any, qtbot: QtBot
+) -> None:
+    from desktop.viewer.compare_view import DETOUR, MISSING, SAME, CompareWindow
+    from replay.compare import compare
+    from replay.store_source import load_summaries
+    from tests.unit.test_compare import detour
+
+    straight = stored_session(db, task="Save").id
+    wandering = stored_session(db, detour(), task="Save").id
+    add_review(db, wandering, reviewer="rita", verdict="reject", reason="lost")
+    trajs = load_summaries(db, [straight, wandering])
+    window = CompareWindow(compare(trajs), trajs)
+    qtbot.addWidget(window)
+    grid, summary = window.aligned, window.summary
+    assert summary.rowCount() == 2 and summary.data(summary.index(1, 4)) == "rita: reject"
+    assert summary.data(summary.index(1, 9)) == "1-2"
+    assert grid.rowCount() == 8 and grid.columnCount() == 2
+    assert grid.headerData(1, Qt.Orientation.Vertical) == "detour"
+    assert grid.data(grid.index(1, 1)) == "1  click left at (250, 150)"
+    background = Qt.ItemDataRole.BackgroundRole
+    assert grid.data(grid.index(1, 1), background).color() == DETOUR
+    assert grid.data(grid.index(0, 1), background).color() == SAME
+    assert grid.data(grid.index(4, 1)) == "—"  # the scroll the detour never made
+    assert grid.data(grid.index(4, 1), background).color() == MISSING
