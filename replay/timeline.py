@@ -183,21 +183,24 @@ class Scene:
     def __init__(self, timeline: Timeline, frames: FrameSource, cache: int = 12) -> None:
         self.timeline = timeline
         self._frames = frames
-        self._cache: OrderedDict[tuple[str, int | None], np.ndarray] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, int | None, bool], np.ndarray] = OrderedDict()
         self._cache_size = cache
 
-    def pixels(self, frame: str, longest: int | None = None) -> np.ndarray:
-        """A frame's pixels, scaled to ``longest`` if given (the last few asked are kept)."""
-        key = (frame, longest)
+    def pixels(self, frame: str, longest: int | None = None, sharp: bool = False) -> np.ndarray:
+        """A frame's pixels, scaled to ``longest`` if given (the last few asked are kept).
+
+        Scaling is bilinear (quick, for the screen redrawn on every seek) unless
+        ``sharp``: area-averaged, for small pictures where text would alias.
+        """
+        key = (frame, longest, sharp)
         img = self._cache.get(key)
         if img is not None:
             self._cache.move_to_end(key)
             return img
-        img = (
-            self._frames.rgb(frame)
-            if longest is None
-            else scaled(self.pixels(frame), longest, fast=True)
-        )
+        if longest is None:
+            img = self._frames.rgb(frame)
+        else:
+            img = scaled(self.pixels(frame), longest, fast=not sharp)
         self._cache[key] = img
         while len(self._cache) > self._cache_size:
             self._cache.popitem(last=False)

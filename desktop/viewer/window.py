@@ -216,14 +216,14 @@ class ViewerWindow(QMainWindow):
 
     def _frame(self, ref: object) -> np.ndarray | None:
         info = self.timeline.trajectory.frame(ref)
-        return None if info is None else self.scene.pixels(info.hash, THUMBNAIL_EDGE)
+        return None if info is None else self.scene.pixels(info.hash, THUMBNAIL_EDGE, sharp=True)
 
     def _action_picture(self, row: int) -> np.ndarray | None:
         step = self.timeline.steps[row]
         info = self.timeline.trajectory.frame(step.before_frame)
         if info is None:
             return None
-        img = self.scene.pixels(info.hash, THUMBNAIL_EDGE).copy()
+        img = self.scene.pixels(info.hash, THUMBNAIL_EDGE, sharp=True).copy()
         return draw_action(
             img, step.action, Projection.of(info.left, info.top, info.width, info.height, img)
         )
