@@ -10,6 +10,15 @@ from types import ModuleType
 
 
 def command_modules() -> list[ModuleType]:
-    from desktop.commands import compare, export, record, review, sessions, steps, view
+    from desktop.commands import (
+        compare,
+        export,
+        record,
+        redact,
+        review,
+        sessions,
+        steps,
+        view,
+    )
 
-    return [record, sessions, steps, export, review, compare, view]
+    return [record, sessions, steps, export, redact, review, compare, view]
