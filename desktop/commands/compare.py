@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     from replay.compare import compare
     from replay.store_source import load_summaries
 
-    db = open_store(args.db)
+    db = open_store(args.db, readonly=True)
     try:
         found = sessions_of_task(db, args.task)
         trajectories = load_summaries(db, found.session_ids)

@@ -125,7 +125,7 @@ def run_reviews(args: argparse.Namespace) -> int:
     from replay.agreement import agreement
     from replay.review import review_from_record, review_to_json, rubric_line
 
-    db = open_store(args.db)
+    db = open_store(args.db, readonly=True)
     try:
         session_id = resolve_session(db, args.session)
         stage = session_record(db, session_id)["stage"]

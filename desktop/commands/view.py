@@ -32,10 +32,10 @@ def run(args: argparse.Namespace) -> int:
     target = Path(args.target)
     if target.exists():
         raise DemotraceError(f"{target}: this version of demotrace cannot read bundles yet")
-    require_x_display(os.environ)
     db = open_store(args.db)
     try:
         session_id = resolve_session(db, args.target)
+        require_x_display(os.environ)
         keep_singletons_alive()
         from PySide6.QtWidgets import QApplication
 
