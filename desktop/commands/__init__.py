@@ -13,12 +13,14 @@ def command_modules() -> list[ModuleType]:
     from desktop.commands import (
         compare,
         export,
+        importing,
         record,
         redact,
+        replay,
         review,
         sessions,
         steps,
         view,
     )
 
-    return [record, sessions, steps, export, redact, review, compare, view]
+    return [record, sessions, steps, export, redact, importing, replay, review, compare, view]

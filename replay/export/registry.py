@@ -21,6 +21,7 @@ from replay.trajectory import TrajectorySource
 
 # name -> "module:Class"; the CLI's --format choices and help come from here.
 FORMATS: dict[str, str] = {
+    "bundle": "replay.export.bundle:BundleExporter",
     "html": "replay.export.html:HtmlReport",
 }
 

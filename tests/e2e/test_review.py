@@ -55,6 +55,32 @@ def wait_for_title(x: XServer, wid: str, part: str, timeout: float = 10) -> str:
     raise AssertionError(f"window title never showed {part!r}: {name!r}")
 
 
+def step_viewer(x: XServer, *args: str) -> None:
+    """Open ``demotrace view ARGS...`` as a user does and step through it with the keyboard."""
+    viewer = subprocess.Popen(
+        [sys.executable, "-m", "desktop.cli", "view", *args],
+        env=x.env,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert read_line(viewer, 60).startswith("viewing ")
+        wid = x.xdotool("search", "--sync", "--name", "demotrace viewer").split()[0]
+        assert "step 0 (1/5)" in wait_for_title(x, wid, "step 0")
+        x.xdotool("windowfocus", "--sync", wid)
+        x.xdotool("key", "Right", "Right", "Right")
+        assert "step 3 (4/5)" in wait_for_title(x, wid, "step 3")
+        x.xdotool("key", "Left")
+        assert "step 2 (3/5)" in wait_for_title(x, wid, "step 2")
+        x.xdotool("key", "End")
+        wait_for_title(x, wid, "step 4 (5/5)")
+        assert viewer.poll() is None
+    finally:
+        stop_process(viewer)
+
+
 def test_view_review_and_compare_two_demonstrations(
     xserver: XServer, form: FormApp, tmp_path: Path
 ) -> None:
@@ -66,28 +92,7 @@ def test_view_review_and_compare_two_demonstrations(
     assert [s["action"]["type"] for s in steps] == ["click", "click", "click", "type", "key"]
 
     # The viewer, as a user opens it, stepped through with the keyboard.
-    viewer = subprocess.Popen(
-        [sys.executable, "-m", "desktop.cli", "view", wandering[:10], "--db", url],
-        env=xserver.env,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert read_line(viewer, 60).strip() == f"viewing session {wandering}"
-        wid = xserver.xdotool("search", "--sync", "--name", "demotrace viewer").split()[0]
-        assert "step 0 (1/5)" in wait_for_title(xserver, wid, "step 0")
-        xserver.xdotool("windowfocus", "--sync", wid)
-        xserver.xdotool("key", "Right", "Right", "Right")
-        assert "step 3 (4/5)" in wait_for_title(xserver, wid, "step 3")
-        xserver.xdotool("key", "Left")
-        assert "step 2 (3/5)" in wait_for_title(xserver, wid, "step 2")
-        xserver.xdotool("key", "End")
-        wait_for_title(xserver, wid, "step 4 (5/5)")
-        assert viewer.poll() is None
-    finally:
-        stop_process(viewer)
+    step_viewer(xserver, wandering[:10], "--db", url)
 
     # Both reviewed from the command line; bad values are one clear line.
     bad = demotrace("review", straight, "--db", url, "--verdict", "accept", "--goal", "achieved")
@@ -127,3 +132,16 @@ def test_view_review_and_compare_two_demonstrations(
     assert off["windows"] == ["demotrace test form"]
     text = demotrace("compare", TASK, "--db", url)
     assert "0-1" in text.stdout and "needs-changes" in text.stdout
+
+    # The reviews travel in a bundle, come back on import, and the bundle plays in the viewer.
+    bundle = tmp_path / "wandering.zip"
+    exported = demotrace(
+        "export", wandering, "--db", url, "--format", "bundle", "--out", str(bundle)
+    )
+    assert exported.returncode == 0, exported.stderr
+    fresh = sqlite_url(tmp_path / "fresh.db")
+    assert demotrace("import", str(bundle), "--db", fresh).returncode == 0
+    again = json.loads(demotrace("reviews", wandering, "--db", fresh, "--json").stdout)
+    assert again["stage"] == "needs_changes"
+    assert again["reviews"] == listed["reviews"]
+    step_viewer(xserver, str(bundle))
