@@ -24,6 +24,7 @@ from replay.drawing import (
     draw_scroll,
     scaled,
 )
+from replay.player import DEFAULT_IDLE_LIMIT
 from replay.review import comments_by_step
 from replay.trajectory import FrameInfo, FrameSource, Trajectory
 
@@ -171,7 +172,12 @@ class Playback:
         target = self.position + int(wall_ns * self.speed)
         row = self.row
         if row + 1 < len(self.timeline.steps) and self.position < self.timeline.start(row + 1):
-            target = min(target, self.timeline.start(row + 1))
+            following = self.timeline.start(row + 1)
+            target = min(target, following)
+            # A long idle stretch plays only its first DEFAULT_IDLE_LIMIT seconds.
+            idle_from = self.timeline.steps[row].t_end + int(DEFAULT_IDLE_LIMIT * 1e9)
+            if target > idle_from:
+                target = following
         self.seek(target)
         if self.position >= self.timeline.duration_ns:
             self.playing = False

@@ -100,3 +100,23 @@ def test_the_stores_pointer_track_and_frames_match_the_raw_events(db: Database) 
     t2, xy2 = pointer_track(recording.raw_events)
     assert len(t) > 20 and (t == t2).all() and (xy == xy2).all()
     assert stored_frames(db, sid) == sorted(recording.frames, key=lambda f: (f.t_ns, f.id))
+
+
+def test_playback_shortens_long_idle_stretches(db: Database) -> None:
+    from replay.player import DEFAULT_IDLE_LIMIT
+    from tests.unit.factories import Script
+
+    script = Script().glide(0, 0, 40, 30).click(40, 30).wait(9000).click(80, 60).wait(300)
+    source = StoreTrajectory(db, stored_session(db, script).id)
+    tl = Timeline(source.trajectory, pointer_track(source.events()))
+    p = Playback(tl)
+    p.play()
+    limit_ns = int(DEFAULT_IDLE_LIMIT * 1e9)
+    first_end = tl.steps[0].t_end
+    played = 0
+    while p.row == 0:
+        p.advance(100_000_000)
+        played += 100_000_000
+    assert p.position == tl.start(1)
+    # Played the step and at most the idle limit of the 9 s pause (plus one tick).
+    assert played <= first_end - tl.start(0) + limit_ns + 100_000_000
