@@ -20,6 +20,7 @@ def test_fifty_kills_leave_a_sound_store_and_lose_at_most_half_a_second(
     assert len(result.kills) == KILLS
     assert set(result.integrity) == {"ok"}
     assert result.dangling_frames == 0
+    assert result.died == [] and result.stuck == []  # running when killed, gone after
     recorded = [k for k in result.kills if k.session_id is not None]
     assert len(recorded) >= KILLS * 7 // 10, "most kills should hit a running recording"
     assert [k for k in recorded if k.lost_s is None or k.lost_s > HALF_SECOND] == []
