@@ -193,7 +193,8 @@ def run(
             kill = Kill(time.monotonic() - forked, session)
             result.kills.append(kill)
             result.integrity.append(integrity(db_path))
-            if session is not None:
+            ended_itself = bool(result.died) and result.died[-1] == len(result.kills) - 1
+            if session is not None and not ended_itself:
                 kill.lost_s = lost_input_s(db_path, session, killed_wall)
         result.dangling_frames = dangling_frames(db_path)
     finally:
