@@ -20,7 +20,9 @@ from capture.errors import DemotraceError
 from replay.trajectory import TrajectorySource
 
 # name -> "module:Class"; the CLI's --format choices and help come from here.
-FORMATS: dict[str, str] = {}
+FORMATS: dict[str, str] = {
+    "bundle": "replay.export.bundle:BundleExporter",
+}
 
 # Called as progress(done, total) after each step written.
 Progress = Callable[[int, int], None]
