@@ -22,6 +22,15 @@ from replay.trajectory import TrajectorySource
 # name -> "module:Class"; the CLI's --format choices and help come from here.
 FORMATS: dict[str, str] = {
     "bundle": "replay.export.bundle:BundleExporter",
+    "agentnet": "replay.export.agentnet:AgentNetExporter",
+    "anthropic": "replay.export.anthropic:AnthropicExporter",
+    "openai": "replay.export.openai:OpenAIExporter",
+    "uitars": "replay.export.uitars:UITarsExporter",
+    "uitars-1.0": "replay.export.uitars:UITars10Exporter",
+    "hf": "replay.export.hf:HuggingFaceExporter",
+    "webdataset": "replay.export.webdataset:WebDatasetExporter",
+    "atif": "replay.export.atif:AtifExporter",
+    "markdown": "replay.export.markdown:MarkdownExporter",
     "html": "replay.export.html:HtmlReport",
 }
 
