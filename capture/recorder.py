@@ -51,6 +51,14 @@ class Watcher(Protocol):
     def stop(self) -> None: ...
 
 
+class Targets(Protocol):
+    """Looks up where presses and key-downs landed, then hands events to the writer in order."""
+
+    def put(self, item: ObservedEvent) -> None: ...
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+
+
 @dataclass(frozen=True)
 class RecorderParts:
     """How to make the live parts of a recording; the composition root supplies them."""
@@ -60,6 +68,10 @@ class RecorderParts:
     listener: Callable[[SessionClock, Callable[[RawEvent], None], InjectionLog], Listener]
     window_watcher: Callable[[SessionClock, Callable[[WindowChange], None]], Watcher] | None
     draw_hint: Callable[[], DrawHint | None] | None = None
+    # (writer's put, password-field signal) -> the target lookup; None: no lookups.
+    targets: Callable[[Callable[[ObservedEvent], None], Callable[[bool], None]], Targets] | None = (
+        None
+    )
 
 
 @dataclass(frozen=True)
@@ -128,7 +140,10 @@ class Recorder:
         self._writer: StoreWriter | None = None
         self._listener: Listener | None = None
         self._watcher: Watcher | None = None
+        self._targets: Targets | None = None
         self._clock: SessionClock | None = None
+        # The keyboard is in a password field (seen by the target lookup).
+        self.in_password_field = threading.Event()
 
     @property
     def state(self) -> State:
@@ -172,6 +187,9 @@ class Recorder:
                 ),
                 live=self._live if not continuing else None,
             )
+            if self._parts.targets is not None:
+                self._targets = self._parts.targets(self._writer.put, self._password_field)
+                self._targets.start()
             # Listeners and the window watcher first: their start-up (imports, X
             # connections) must not delay the grabber's first ticks.
             self._listener = self._parts.listener(clock, self._on_event, self._injections)
@@ -230,7 +248,7 @@ class Recorder:
             if self._state in (State.IDLE, State.STOPPED):
                 return
             self._state = State.STOPPED
-        for part in (self._listener, self._watcher):
+        for part in (self._listener, self._watcher, self._targets):
             if part is not None:
                 part.stop()
         assert self._grabber and self._writer
@@ -275,12 +293,20 @@ class Recorder:
             return
         if self.own_windows.drops(event):
             return
+        put = self._targets.put if self._targets is not None else self._writer.put
         if event.kind in ACTION_STARTS:
             found = self._ring.before(event.t_ns)
             if found is not None:
-                self._writer.put(ObservedEvent(event, found[0], found[1]))
+                put(ObservedEvent(event, found[0], found[1]))
                 return
-        self._writer.put(ObservedEvent(event))
+        put(ObservedEvent(event))
+
+    def _password_field(self, on: bool) -> None:
+        # Called on the target lookup's thread.
+        if on:
+            self.in_password_field.set()
+        else:
+            self.in_password_field.clear()
 
     def _run_hotkey(self, command: str) -> None:
         # Called on a listener thread: never join threads from here.

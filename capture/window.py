@@ -1,10 +1,11 @@
-"""Active window title and application class on X11 (EWMH, or the input focus without a WM)."""
+"""Windows on X11: the active window (polled), and the window an action landed on."""
 
 from __future__ import annotations
 
 import contextlib
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from capture.clock import SessionClock
@@ -127,3 +128,167 @@ class WindowWatcher:
         finally:
             with contextlib.suppress(Exception):
                 reader.close()
+
+
+@dataclass(frozen=True, slots=True)
+class WindowInfo:
+    """The top-level window an action landed on, as the window manager knows it.
+
+    For a popup (a menu, a context menu) or a transient dialog this is the
+    application window that owns it; ``popup`` says the action hit the popup.
+    """
+
+    id: int
+    title: str
+    app: str
+    pid: int | None = None
+    popup: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "app": self.app,
+            "pid": self.pid,
+            "popup": self.popup,
+        }
+
+
+class X11Windows:
+    """Which top-level window is under a point, or has the keyboard focus (python-xlib).
+
+    Under a point: the root's child at that point, then down to the client
+    window (the one with WM_STATE, set by the window manager; without one,
+    the first with WM_CLASS). Override-redirect popups have no WM_STATE: they
+    are mapped to their owner through WM_TRANSIENT_FOR, then a client with the
+    same _NET_WM_PID, then one with the same client leader.
+    """
+
+    def __init__(self, display_name: str) -> None:
+        from Xlib import display as xdisplay
+
+        self._disp: Any = xdisplay.Display(display_name)
+        self._root = self._disp.screen().root
+        atom = self._disp.intern_atom
+        self._wm_state = atom("WM_STATE")
+        self._active = atom("_NET_ACTIVE_WINDOW")
+        self._client_list = atom("_NET_CLIENT_LIST")
+        self._pid = atom("_NET_WM_PID")
+        self._leader = atom("WM_CLIENT_LEADER")
+        self._transient = atom("WM_TRANSIENT_FOR")
+        self._net_name = atom("_NET_WM_NAME")
+        self._utf8 = atom("UTF8_STRING")
+        self.display = self._disp
+
+    def close(self) -> None:
+        self._disp.close()
+
+    def at(self, x: int, y: int) -> WindowInfo | None:
+        from Xlib.error import XError
+
+        try:
+            top = self._root.translate_coords(self._root, x, y).child
+            if not top or not getattr(top, "id", 0):
+                return None
+            client = self._client_below(top)
+            if client is not None:
+                return self._describe(client)
+            if top.get_attributes().override_redirect:
+                owner = self._owner(top)
+                if owner is not None:
+                    return self._describe(owner, popup=True)
+            return self._describe(top) if top.get_wm_class() else None
+        except XError:
+            return None  # the window went away between two requests
+
+    def focused(self) -> WindowInfo | None:
+        from Xlib.error import XError
+
+        try:
+            prop = self._root.get_full_property(self._active, 0)
+            if prop is not None and len(prop.value) and prop.value[0]:
+                return self._describe(self._window(int(prop.value[0])))
+            focus = self._disp.get_input_focus().focus
+            if not hasattr(focus, "id") or focus.id <= 1:
+                return None
+            current = focus
+            for _ in range(16):
+                if self._has(current, self._wm_state) or current.get_wm_class():
+                    return self._describe(current)
+                parent = current.query_tree().parent
+                if not parent or parent.id == self._root.id:
+                    return None
+                current = parent
+            return None
+        except XError:
+            return None
+
+    # -- the window tree
+
+    def _window(self, window_id: int) -> Any:
+        return self._disp.create_resource_object("window", window_id)
+
+    def _has(self, window: Any, atom: int) -> bool:
+        return window.get_full_property(atom, 0) is not None
+
+    def _client_below(self, top: Any) -> Any:
+        """``top`` or the first window below it (breadth first, 3 levels) with WM_STATE."""
+        level = [top]
+        for _ in range(3):
+            below = []
+            for window in level:
+                if self._has(window, self._wm_state):
+                    return window
+                below.extend(window.query_tree().children)
+            level = below
+        return None
+
+    def _clients(self) -> list[Any]:
+        prop = self._root.get_full_property(self._client_list, 0)
+        if prop is not None:
+            return [self._window(int(w)) for w in prop.value]
+        return [w for w in self._root.query_tree().children if w.get_wm_class()]
+
+    def _owner(self, popup: Any) -> Any:
+        """The application window a popup belongs to."""
+        transient = popup.get_full_property(self._transient, 0)
+        if transient is not None and len(transient.value) and transient.value[0]:
+            owner = self._window(int(transient.value[0]))
+            return self._client_below(owner) or owner
+        for atom in (self._pid, self._leader):
+            mine = popup.get_full_property(atom, 0)
+            if mine is None or not len(mine.value):
+                continue
+            for client in self._clients():
+                theirs = client.get_full_property(atom, 0)
+                if theirs is not None and len(theirs.value) and theirs.value[0] == mine.value[0]:
+                    return client
+        return None
+
+    def _describe(self, window: Any, popup: bool = False) -> WindowInfo:
+        title = self._title(window)
+        wm_class = window.get_wm_class()
+        owner = None
+        if not wm_class or not title:
+            transient = window.get_full_property(self._transient, 0)
+            if transient is not None and len(transient.value) and transient.value[0]:
+                owner = self._window(int(transient.value[0]))
+                wm_class = wm_class or owner.get_wm_class()
+        pid = window.get_full_property(self._pid, 0)
+        return WindowInfo(
+            id=window.id,
+            title=title or (self._title(owner) if owner is not None else ""),
+            app=wm_class[1] if wm_class else "",
+            pid=int(pid.value[0]) if pid is not None and len(pid.value) else None,
+            popup=popup,
+        )
+
+    def _title(self, window: Any) -> str:
+        prop = window.get_full_property(self._net_name, self._utf8)
+        if prop is not None and prop.value:
+            value = prop.value
+            return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+        name = window.get_wm_name()
+        if isinstance(name, bytes):
+            return name.decode("latin-1")
+        return name or ""

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from capture.accessibility import AtspiElements, atspi_bus_address
 from capture.clock import SessionClock
 from capture.damage import DamageUnsupported, DamageWatch
 from capture.errors import DemotraceError
@@ -18,7 +19,9 @@ from capture.screen import read_screen
 from capture.segment import Step
 from capture.store.database import Database, open_database, sqlite_url
 from capture.store.sessions import blob_store_for
-from capture.window import WindowWatcher, X11ActiveWindow
+from capture.targets import TargetLookup
+from capture.window import WindowWatcher, X11ActiveWindow, X11Windows
+from capture.writer import ObservedEvent
 
 
 def tune_allocator() -> None:
@@ -68,6 +71,16 @@ def x11_parts(display_name: str) -> RecorderParts:
     def watcher(clock: SessionClock, sink: Callable[[WindowChange], None]) -> WindowWatcher:
         return WindowWatcher(lambda: X11ActiveWindow(display_name), clock, sink)
 
+    def targets(
+        sink: Callable[[ObservedEvent], None], on_password: Callable[[bool], None]
+    ) -> TargetLookup:
+        session_bus = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
+
+        def elements(windows: X11Windows) -> AtspiElements:
+            return AtspiElements(lambda: atspi_bus_address(windows.display, session_bus))
+
+        return TargetLookup(lambda: X11Windows(display_name), elements, sink, on_password)
+
     def damage() -> DamageWatch | None:
         try:
             return DamageWatch(display_name)
@@ -80,6 +93,7 @@ def x11_parts(display_name: str) -> RecorderParts:
         listener=listener,
         window_watcher=watcher,
         draw_hint=damage,
+        targets=targets,
     )
 
 

@@ -1,0 +1,365 @@
+"""The accessible element an action landed on: role, name, states, box, path.
+
+``Elements`` is what a platform implements (AT-SPI here; Windows UI
+Automation and macOS AX could later). A lookup always answers: an element,
+or no element and the reason (no accessibility bus, the application is not
+accessible, no answer in time). Lookups are blocking and bounded by a
+deadline; the caller runs them on a worker thread, never on a capture thread.
+
+On Linux the elements come from AT-SPI over D-Bus (jeepney: pure Python,
+blocking calls with a timeout each). The application is found by the
+window's process id, its top-level accessible by the point (and the window
+title), then ``GetAccessibleAtPoint`` is followed down to the deepest element.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from capture.window import WindowInfo
+
+# AT-SPI's state bits (AtspiStateType), in bit order.
+STATE_NAMES = [
+    "invalid",
+    "active",
+    "armed",
+    "busy",
+    "checked",
+    "collapsed",
+    "defunct",
+    "editable",
+    "enabled",
+    "expandable",
+    "expanded",
+    "focusable",
+    "focused",
+    "has_tooltip",
+    "horizontal",
+    "iconified",
+    "modal",
+    "multi_line",
+    "multiselectable",
+    "opaque",
+    "pressed",
+    "resizable",
+    "selectable",
+    "selected",
+    "sensitive",
+    "showing",
+    "single_line",
+    "stale",
+    "transient",
+    "vertical",
+    "visible",
+    "manages_descendants",
+    "indeterminate",
+    "required",
+    "truncated",
+    "animated",
+    "invalid_entry",
+    "supports_autocompletion",
+    "selectable_text",
+    "is_default",
+    "visited",
+    "checkable",
+    "has_popup",
+    "read_only",
+]
+PASSWORD_ROLES = frozenset({"password text", "password"})
+LOOKUP_TIMEOUT_S = 0.25  # one element lookup, all its calls together
+MAX_DEPTH = 32
+NULL_PATH = "/org/a11y/atspi/null"
+ROOT_PATH = "/org/a11y/atspi/accessible/root"
+
+
+@dataclass(frozen=True, slots=True)
+class Element:
+    role: str
+    name: str
+    states: tuple[str, ...]
+    bbox: tuple[int, int, int, int]  # x, y, width, height in screen pixels
+    path: tuple[tuple[str, str], ...]  # (role, name) from the window down to the element
+
+    @property
+    def password(self) -> bool:
+        return self.role in PASSWORD_ROLES or "password" in self.states
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "role": self.role,
+            "name": self.name,
+            "states": list(self.states),
+            "bbox": list(self.bbox),
+            "path": [{"role": r, "name": n} for r, n in self.path],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ElementLookup:
+    """An element, or None and why not."""
+
+    element: Element | None
+    reason: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return self.element.to_json() if self.element else {"reason": self.reason}
+
+
+def is_password(element: Mapping[str, Any] | None) -> bool:
+    """Whether a stored element (its JSON) is a password field."""
+    if not element:
+        return False
+    return element.get("role") in PASSWORD_ROLES or "password" in element.get("states", ())
+
+
+class Elements(Protocol):
+    """A platform's accessibility tree, asked about one point or the focus."""
+
+    def at_point(
+        self, x: int, y: int, window: WindowInfo | None, timeout_s: float
+    ) -> ElementLookup: ...
+
+    def close(self) -> None: ...
+
+
+class NoAnswer(Exception):
+    """The application did not answer in time."""
+
+
+class AtspiElements:
+    """Elements from AT-SPI on the accessibility bus at ``address()`` (None: no bus)."""
+
+    def __init__(self, address: Callable[[], str | None]) -> None:
+        self._address = address
+        self._conn: Any = None
+        self._tried = False
+        self._pids: dict[str, int] = {}  # bus name -> process id
+        self._apps: tuple[float, list[str]] = (0.0, [])
+        self._silent: dict[str, float] = {}  # bus name -> until when it is skipped
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def at_point(
+        self, x: int, y: int, window: WindowInfo | None, timeout_s: float
+    ) -> ElementLookup:
+        deadline = time.monotonic() + timeout_s
+        if not self._connect():
+            return ElementLookup(None, "no accessibility bus")
+        try:
+            apps = self._apps_of(window, deadline)
+            if not apps:
+                return ElementLookup(None, "the application is not accessible")
+            for app in apps:
+                if self._silent.get(app, 0.0) > time.monotonic():
+                    return ElementLookup(None, "the application did not answer recently")
+                try:
+                    found = self._find(app, x, y, window, deadline)
+                except NoAnswer:
+                    self._silent[app] = time.monotonic() + SILENT_S
+                    raise
+                if found is not None:
+                    return ElementLookup(found)
+            return ElementLookup(None, "no accessible element at the point")
+        except NoAnswer:
+            return ElementLookup(None, "no answer in time")
+        except (OSError, ConnectionError) as exc:
+            self.close()
+            self._tried = False
+            return ElementLookup(None, f"accessibility bus failed: {exc}")
+
+    # -- D-Bus
+
+    def _connect(self) -> bool:
+        if self._conn is not None:
+            return True
+        if self._tried:
+            return False
+        self._tried = True
+        address = self._address()
+        if not address:
+            return False
+        from jeepney.io.blocking import open_dbus_connection
+
+        try:
+            self._conn = open_dbus_connection(address)
+        except (OSError, ValueError, ConnectionError):
+            return False
+        return True
+
+    def _call(
+        self,
+        deadline: float,
+        bus: str,
+        path: str,
+        interface: str,
+        member: str,
+        signature: str | None = None,
+        body: tuple[Any, ...] = (),
+    ) -> Any:
+        from jeepney import DBusAddress, new_method_call
+        from jeepney.wrappers import DBusErrorResponse
+
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise NoAnswer
+        address = DBusAddress(path, bus_name=bus, interface=interface)
+        try:
+            reply = self._conn.send_and_get_reply(
+                new_method_call(address, member, signature, body), timeout=left
+            )
+        except TimeoutError:
+            raise NoAnswer from None
+        if reply.header.message_type.name == "error":
+            raise DBusErrorResponse(reply)
+        return reply.body
+
+    def _property(self, deadline: float, bus: str, path: str, name: str) -> Any:
+        body = self._call(
+            deadline,
+            bus,
+            path,
+            "org.freedesktop.DBus.Properties",
+            "Get",
+            "ss",
+            ("org.a11y.atspi.Accessible", name),
+        )
+        return body[0][1]
+
+    def _apps_of(self, window: WindowInfo | None, deadline: float) -> list[str]:
+        """The accessible applications that may own ``window``: by its process id."""
+        now = time.monotonic()
+        if now - self._apps[0] > APPS_TTL_S:
+            children = self._call(
+                deadline, "org.a11y.atspi.Registry", ROOT_PATH, ACCESSIBLE, "GetChildren"
+            )[0]
+            self._apps = (now, [bus for bus, _ in children])
+        apps = self._apps[1]
+        if window is None or window.pid is None:
+            return list(apps)
+        out = []
+        for bus in apps:
+            if bus not in self._pids:
+                self._pids[bus] = self._call(
+                    deadline,
+                    "org.freedesktop.DBus",
+                    "/org/freedesktop/DBus",
+                    "org.freedesktop.DBus",
+                    "GetConnectionUnixProcessID",
+                    "s",
+                    (bus,),
+                )[0]
+            if self._pids[bus] == window.pid:
+                out.append(bus)
+        return out
+
+    def _find(
+        self, app: str, x: int, y: int, window: WindowInfo | None, deadline: float
+    ) -> Element | None:
+        from jeepney.wrappers import DBusErrorResponse
+
+        try:
+            frames = self._call(deadline, app, ROOT_PATH, ACCESSIBLE, "GetChildren")[0]
+            best: tuple[int, str] | None = None
+            for _, path in frames:
+                fx, fy, fw, fh = self._call(
+                    deadline, app, path, COMPONENT, "GetExtents", "u", (0,)
+                )[0]
+                if not (fx <= x < fx + fw and fy <= y < fy + fh):
+                    continue
+                titled = (
+                    window is not None
+                    and self._property(deadline, app, path, "Name") == window.title
+                )
+                if best is None or (titled and not best[0]):
+                    best = (int(titled), path)
+            if best is None:
+                return None
+            return self._descend(app, best[1], x, y, deadline)
+        except DBusErrorResponse:
+            return None  # the element went away, or the app does not implement it
+
+    def _descend(self, app: str, path: str, x: int, y: int, deadline: float) -> Element:
+        trail = [(app, path)]
+        for _ in range(MAX_DEPTH):
+            bus, child = self._call(
+                deadline,
+                trail[-1][0],
+                trail[-1][1],
+                COMPONENT,
+                "GetAccessibleAtPoint",
+                "iiu",
+                (x, y, 0),
+            )[0]
+            if child == NULL_PATH or (bus, child) in trail:
+                break
+            trail.append((bus, child))
+        # The path by the parent chain: a toolkit may answer the point with a
+        # grandchild directly (a list's item), skipping levels on the way down.
+        bus, node = trail[-1]
+        names = []
+        current = (bus, node)
+        for _ in range(MAX_DEPTH):
+            role = self._call(deadline, current[0], current[1], ACCESSIBLE, "GetRoleName")[0]
+            names.append((role, self._property(deadline, current[0], current[1], "Name")))
+            if current[1] == path:
+                break
+            parent = self._property(deadline, current[0], current[1], "Parent")
+            if parent[1] in (NULL_PATH, ROOT_PATH):
+                break
+            current = (parent[0], parent[1])
+        names.reverse()
+        bits = self._call(deadline, bus, node, ACCESSIBLE, "GetState")[0]
+        box = self._call(deadline, bus, node, COMPONENT, "GetExtents", "u", (0,))[0]
+        return Element(
+            role=names[-1][0],
+            name=names[-1][1],
+            states=_states(bits),
+            bbox=(box[0], box[1], box[2], box[3]),
+            path=tuple(names),
+        )
+
+
+ACCESSIBLE = "org.a11y.atspi.Accessible"
+COMPONENT = "org.a11y.atspi.Component"
+APPS_TTL_S = 2.0  # how long the list of accessible applications is trusted
+SILENT_S = 5.0  # an application that did not answer is skipped this long
+
+
+def _states(bits: list[int]) -> tuple[str, ...]:
+    out = []
+    for word_index, word in enumerate(bits):
+        for bit in range(32):
+            if word & (1 << bit):
+                n = word_index * 32 + bit
+                out.append(STATE_NAMES[n] if n < len(STATE_NAMES) else f"state_{n}")
+    return tuple(out)
+
+
+def atspi_bus_address(x_display: Any, session_bus: str | None) -> str | None:
+    """The accessibility bus: the X root's AT_SPI_BUS, else org.a11y.Bus on the session bus."""
+    try:
+        root = x_display.screen().root
+        prop = root.get_full_property(x_display.intern_atom("AT_SPI_BUS"), 0)
+        if prop is not None and prop.value:
+            value = prop.value
+            return value.decode() if isinstance(value, bytes) else str(value)
+    except Exception:  # noqa: BLE001 - fall back to the session bus
+        pass
+    if not session_bus:
+        return None
+    from jeepney import DBusAddress, new_method_call
+    from jeepney.io.blocking import open_dbus_connection
+
+    try:
+        with open_dbus_connection(session_bus) as conn:
+            bus = DBusAddress("/org/a11y/bus", bus_name="org.a11y.Bus", interface="org.a11y.Bus")
+            reply = conn.send_and_get_reply(new_method_call(bus, "GetAddress"), timeout=1.0)
+            return str(reply.body[0]) if reply.body else None
+    except Exception:  # noqa: BLE001 - no session bus, or no accessibility service on it
+        return None

@@ -1,0 +1,188 @@
+"""Where each action landed: its window and accessible element, looked up off the capture threads.
+
+The recorder hands every observed event to ``TargetLookup`` instead of the
+writer. Its worker thread passes events on to the writer in the order they
+came; presses and key-downs first get a ``Target``: for a press, the window
+and element under the press point; for a key-down, the focused window and
+the element that has the keyboard (the one last clicked in that window, or
+looked up again when the focus may have moved). Listener threads never wait:
+a slow or hung application costs the worker one bounded lookup, after which
+it is skipped for a while, and a worker that fell behind looks up windows
+only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from capture.accessibility import LOOKUP_TIMEOUT_S, ElementLookup, Elements
+from capture.events import EventKind, Target
+from capture.window import WindowInfo, X11Windows
+from capture.writer import ObservedEvent
+
+MAX_LAG_S = 0.15  # a press older than this when its turn comes gets no element lookup
+KEYBOARD_FRESH_S = (
+    2.0  # a key-down this soon after the last one in the same window reuses its element
+)
+# Keys after which the focus may have moved: the next key-down looks the element up again.
+FOCUS_KEYS = frozenset({"Tab", "ISO_Left_Tab", "Return", "KP_Enter", "Escape", "F6"})
+
+_STOP = object()
+
+
+class TargetLookup:
+    def __init__(
+        self,
+        windows: Callable[[], X11Windows],
+        elements: Callable[[X11Windows], Elements] | None,
+        sink: Callable[[ObservedEvent], None],
+        on_password: Callable[[bool], None] | None = None,
+        timeout_s: float = LOOKUP_TIMEOUT_S,
+    ) -> None:
+        self._windows_factory = windows
+        self._elements_factory = elements
+        self._sink = sink
+        self._on_password = on_password
+        self._timeout = timeout_s
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="demotrace-targets", daemon=True)
+        self._windows: X11Windows | None = None
+        self._elements: Elements | None = None
+        self._password = False
+        # The keyboard's element: (window id, element JSON, when, whether to look again).
+        self._keyboard: tuple[int, dict[str, Any] | None, float, bool] = (0, None, 0.0, True)
+        self.lookups = 0
+        self.lookup_s: list[float] = []  # how long each element lookup took
+
+    def put(self, item: ObservedEvent) -> None:
+        self._queue.put((item, time.monotonic()))
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Pass on everything queued (looking up windows only), then return."""
+        self._queue.put(_STOP)
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _run(self) -> None:
+        try:
+            self._windows = self._windows_factory()
+            if self._elements_factory is not None:
+                self._elements = self._elements_factory(self._windows)
+        except Exception:  # noqa: BLE001 - targets are context; events still flow
+            self._windows = self._elements = None
+        stopping = False
+        try:
+            while True:
+                got = self._queue.get()
+                if got is _STOP:
+                    stopping = True
+                    continue
+                item, queued = got
+                self._sink(self._resolve(item, queued, stopping))
+                if stopping and self._queue.empty():
+                    return
+        finally:
+            # Never lose an event: whatever is left goes on without a target.
+            while True:
+                try:
+                    got = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if got is not _STOP:
+                    self._sink(got[0])
+            for part in (self._elements, self._windows):
+                if part is not None:
+                    with contextlib.suppress(Exception):
+                        part.close()
+
+    def _resolve(self, item: ObservedEvent, queued: float, stopping: bool) -> ObservedEvent:
+        event = item.event
+        if event.kind not in (EventKind.PRESS, EventKind.KEY_DOWN) or self._windows is None:
+            if event.kind is EventKind.PRESS:
+                return replace(item, target=Target(event.t_ns, None, {"reason": "no X display"}))
+            return item
+        try:
+            behind = stopping or time.monotonic() - queued > MAX_LAG_S
+            if event.kind is EventKind.PRESS:
+                target = self._at_press(event.t_ns, event.x or 0, event.y or 0, behind)
+            else:
+                target = self._at_key(event.t_ns, event.key or "", behind)
+        except Exception as exc:  # noqa: BLE001 - e.g. the X server went away
+            target = Target(event.t_ns, None, {"reason": f"lookup failed: {exc}"})
+        self._password_signal(target)
+        return replace(item, target=target)
+
+    def _at_press(self, t_ns: int, x: int, y: int, behind: bool) -> Target:
+        assert self._windows is not None
+        window = self._windows.at(x, y)
+        element = self._element(x, y, window, behind)
+        focusable = element is not None and "focusable" in element.get("states", ())
+        if window is not None and focusable:
+            # A click on a focusable element gives it the keyboard.
+            self._keyboard = (window.id, element, time.monotonic(), False)
+        else:
+            self._keyboard = (self._keyboard[0], self._keyboard[1], 0.0, True)
+        return Target(t_ns, window.to_json() if window else None, element)
+
+    def _at_key(self, t_ns: int, key: str, behind: bool) -> Target:
+        assert self._windows is not None
+        window = self._windows.focused()
+        now = time.monotonic()
+        known_id, known, when, stale = self._keyboard
+        if window is None:
+            element: dict[str, Any] | None = None
+        elif window.id == known_id and not stale and now - when < KEYBOARD_FRESH_S:
+            element = known
+        else:
+            element = self._focused_element(window, behind)
+        if window is not None:
+            self._keyboard = (window.id, element, now, key in FOCUS_KEYS)
+        return Target(t_ns, window.to_json() if window else None, element)
+
+    def _element(
+        self, x: int, y: int, window: WindowInfo | None, behind: bool
+    ) -> dict[str, Any] | None:
+        if self._elements is None:
+            return {"reason": "no accessibility lookup"}
+        if behind:
+            return {"reason": "lookup skipped: the recorder was behind"}
+        started = time.perf_counter()
+        found: ElementLookup = self._elements.at_point(x, y, window, self._timeout)
+        self.lookups += 1
+        self.lookup_s.append(time.perf_counter() - started)
+        return found.to_json()
+
+    def _focused_element(self, window: WindowInfo, behind: bool) -> dict[str, Any] | None:
+        if self._elements is None:
+            return {"reason": "no accessibility lookup"}
+        if behind:
+            return {"reason": "lookup skipped: the recorder was behind"}
+        focused = getattr(self._elements, "focused", None)
+        if focused is None:
+            return {"reason": "focus not available"}
+        started = time.perf_counter()
+        found: ElementLookup = focused(window, self._timeout)
+        self.lookups += 1
+        self.lookup_s.append(time.perf_counter() - started)
+        return found.to_json()
+
+    def _password_signal(self, target: Target) -> None:
+        from capture.accessibility import is_password
+
+        element = target.element
+        if element is None or "reason" in element:
+            return
+        password = is_password(element)
+        if password != self._password:
+            self._password = password
+            if self._on_password is not None:
+                self._on_password(password)
