@@ -68,6 +68,142 @@ STATE_NAMES = [
     "has_popup",
     "read_only",
 ]
+# AT-SPI's roles (AtspiRole), by number: asked by number, because a toolkit
+# may name a role loosely (Qt names a password field "text").
+ROLE_NAMES = tuple(
+    [
+        "invalid",
+        "accelerator label",
+        "alert",
+        "animation",
+        "arrow",
+        "calendar",
+        "canvas",
+        "check box",
+        "check menu item",
+        "color chooser",
+        "column header",
+        "combo box",
+        "date editor",
+        "desktop icon",
+        "desktop frame",
+        "dial",
+        "dialog",
+        "directory pane",
+        "drawing area",
+        "file chooser",
+        "filler",
+        "focus traversable",
+        "font chooser",
+        "frame",
+        "glass pane",
+        "html container",
+        "icon",
+        "image",
+        "internal frame",
+        "label",
+        "layered pane",
+        "list",
+        "list item",
+        "menu",
+        "menu bar",
+        "menu item",
+        "option pane",
+        "page tab",
+        "page tab list",
+        "panel",
+        "password text",
+        "popup menu",
+        "progress bar",
+        "push button",
+        "radio button",
+        "radio menu item",
+        "root pane",
+        "row header",
+        "scroll bar",
+        "scroll pane",
+        "separator",
+        "slider",
+        "spin button",
+        "split pane",
+        "status bar",
+        "table",
+        "table cell",
+        "table column header",
+        "table row header",
+        "tearoff menu item",
+        "terminal",
+        "text",
+        "toggle button",
+        "tool bar",
+        "tool tip",
+        "tree",
+        "tree table",
+        "unknown",
+        "viewport",
+        "window",
+        "extended",
+        "header",
+        "footer",
+        "paragraph",
+        "ruler",
+        "application",
+        "autocomplete",
+        "editbar",
+        "embedded",
+        "entry",
+        "chart",
+        "caption",
+        "document frame",
+        "heading",
+        "page",
+        "section",
+        "redundant object",
+        "form",
+        "link",
+        "input method window",
+        "table row",
+        "tree item",
+        "document spreadsheet",
+        "document presentation",
+        "document text",
+        "document web",
+        "document email",
+        "comment",
+        "list box",
+        "grouping",
+        "image map",
+        "notification",
+        "info bar",
+        "level bar",
+        "title bar",
+        "block quote",
+        "audio",
+        "video",
+        "definition",
+        "article",
+        "landmark",
+        "log",
+        "marquee",
+        "math",
+        "rating",
+        "timer",
+        "static",
+        "math fraction",
+        "math root",
+        "subscript",
+        "superscript",
+        "description list",
+        "description term",
+        "description value",
+        "footnote",
+        "content deletion",
+        "content insertion",
+        "mark",
+        "suggestion",
+        "push button menu",
+    ]
+)
 PASSWORD_ROLES = frozenset({"password text", "password"})
 LOOKUP_TIMEOUT_S = 0.25  # one element lookup, all its calls together
 MAX_DEPTH = 32
@@ -231,6 +367,12 @@ class AtspiElements:
         )
         return body[0][1]
 
+    def _role(self, deadline: float, bus: str, path: str) -> str:
+        number = self._call(deadline, bus, path, ACCESSIBLE, "GetRole")[0]
+        if 0 < number < len(ROLE_NAMES):
+            return ROLE_NAMES[number]
+        return str(self._call(deadline, bus, path, ACCESSIBLE, "GetRoleName")[0])
+
     def _apps_of(self, window: WindowInfo | None, deadline: float) -> list[str]:
         """The accessible applications that may own ``window``: by its process id."""
         now = time.monotonic()
@@ -265,6 +407,9 @@ class AtspiElements:
 
         try:
             frames = self._call(deadline, app, ROOT_PATH, ACCESSIBLE, "GetChildren")[0]
+            # The top-level that is the window: named like it; for a popup (a
+            # menu), one that is not the owner's window. Later ones are on top.
+            popup = window is not None and window.popup
             best: tuple[int, str] | None = None
             for _, path in frames:
                 fx, fy, fw, fh = self._call(
@@ -272,19 +417,47 @@ class AtspiElements:
                 )[0]
                 if not (fx <= x < fx + fw and fy <= y < fy + fh):
                     continue
+                bits = self._call(deadline, app, path, ACCESSIBLE, "GetState")[0]
+                if "showing" not in _states(bits):
+                    continue
                 titled = (
                     window is not None
                     and self._property(deadline, app, path, "Name") == window.title
                 )
-                if best is None or (titled and not best[0]):
-                    best = (int(titled), path)
+                score = int(titled != popup)
+                if best is None or score >= best[0]:
+                    best = (score, path)
             if best is None:
                 return None
-            return self._descend(app, best[1], x, y, deadline)
+            start = best[1]
+            if popup and best[0] == 0:
+                # Qt lists a menu bar's open menu under its menu item, not as a top-level.
+                start = self._open_menu(app, best[1], x, y, deadline) or start
+            return self._descend(app, start, best[1], x, y, deadline)
         except DBusErrorResponse:
             return None  # the element went away, or the app does not implement it
 
-    def _descend(self, app: str, path: str, x: int, y: int, deadline: float) -> Element:
+    def _open_menu(self, app: str, frame: str, x: int, y: int, deadline: float) -> str | None:
+        """The open menu at the point, searched through the window's menu bar."""
+        level = [frame]
+        for _ in range(MENU_DEPTH):
+            below = []
+            for node in level:
+                for _, child in self._call(deadline, app, node, ACCESSIBLE, "GetChildren")[0]:
+                    role = self._role(deadline, app, child)
+                    if role not in MENU_ROLES:
+                        continue
+                    if role in ("menu", "popup menu"):
+                        cx, cy, cw, ch = self._call(
+                            deadline, app, child, COMPONENT, "GetExtents", "u", (0,)
+                        )[0]
+                        if cx <= x < cx + cw and cy <= y < cy + ch:
+                            return str(child)
+                    below.append(child)
+            level = below
+        return None
+
+    def _descend(self, app: str, path: str, frame: str, x: int, y: int, deadline: float) -> Element:
         trail = [(app, path)]
         for _ in range(MAX_DEPTH):
             bus, child = self._call(
@@ -305,9 +478,9 @@ class AtspiElements:
         names = []
         current = (bus, node)
         for _ in range(MAX_DEPTH):
-            role = self._call(deadline, current[0], current[1], ACCESSIBLE, "GetRoleName")[0]
+            role = self._role(deadline, current[0], current[1])
             names.append((role, self._property(deadline, current[0], current[1], "Name")))
-            if current[1] == path:
+            if current[1] == frame:
                 break
             parent = self._property(deadline, current[0], current[1], "Parent")
             if parent[1] in (NULL_PATH, ROOT_PATH):
@@ -328,7 +501,9 @@ class AtspiElements:
 ACCESSIBLE = "org.a11y.atspi.Accessible"
 COMPONENT = "org.a11y.atspi.Component"
 APPS_TTL_S = 2.0  # how long the list of accessible applications is trusted
-SILENT_S = 5.0  # an application that did not answer is skipped this long
+SILENT_S = 5.0
+MENU_ROLES = frozenset({"menu bar", "menu item", "menu", "popup menu"})
+MENU_DEPTH = 4  # an application that did not answer is skipped this long
 
 
 def _states(bits: list[int]) -> tuple[str, ...]:

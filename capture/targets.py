@@ -67,7 +67,7 @@ class TargetLookup:
         self._thread.start()
 
     def stop(self) -> None:
-        """Pass on everything queued (looking up windows only), then return."""
+        """Pass on everything queued, then return."""
         self._queue.put(_STOP)
         if self._thread.is_alive():
             self._thread.join()
@@ -79,17 +79,13 @@ class TargetLookup:
                 self._elements = self._elements_factory(self._windows)
         except Exception:  # noqa: BLE001 - targets are context; events still flow
             self._windows = self._elements = None
-        stopping = False
         try:
             while True:
                 got = self._queue.get()
-                if got is _STOP:
-                    stopping = True
-                    continue
-                item, queued = got
-                self._sink(self._resolve(item, queued, stopping))
-                if stopping and self._queue.empty():
+                if got is _STOP:  # the listener stopped before: nothing comes after it
                     return
+                item, queued = got
+                self._sink(self._resolve(item, queued))
         finally:
             # Never lose an event: whatever is left goes on without a target.
             while True:
@@ -104,14 +100,14 @@ class TargetLookup:
                     with contextlib.suppress(Exception):
                         part.close()
 
-    def _resolve(self, item: ObservedEvent, queued: float, stopping: bool) -> ObservedEvent:
+    def _resolve(self, item: ObservedEvent, queued: float) -> ObservedEvent:
         event = item.event
         if event.kind not in (EventKind.PRESS, EventKind.KEY_DOWN) or self._windows is None:
             if event.kind is EventKind.PRESS:
                 return replace(item, target=Target(event.t_ns, None, {"reason": "no X display"}))
             return item
         try:
-            behind = stopping or time.monotonic() - queued > MAX_LAG_S
+            behind = time.monotonic() - queued > MAX_LAG_S
             if event.kind is EventKind.PRESS:
                 target = self._at_press(event.t_ns, event.x or 0, event.y or 0, behind)
             else:

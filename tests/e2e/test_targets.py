@@ -1,0 +1,167 @@
+"""Where each action landed, recorded on a desktop with a window manager and the accessibility bus.
+
+Two copies of a Qt app side by side; xdotool clicks buttons, a field, a
+check box, a menu item, types into a field and a password field. Each step
+must name the window it landed on (also the click that activates the other
+window) and the accessible element under the press point.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from capture.store.database import open_database, sqlite_url
+from capture.store.recording import load_recording
+from tests.desktop import AccessibleApp, Desktop, start_accessible_app
+from tests.xsession import XServer, demotrace, start_recorder
+
+
+@pytest.fixture(scope="module")
+def desktop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desktop]:
+    x = XServer()
+    try:
+        session = Desktop(x, tmp_path_factory.mktemp("desktop"))
+        try:
+            yield session
+        finally:
+            session.close()
+    finally:
+        x.close()
+
+
+@pytest.fixture(scope="module")
+def apps(desktop: Desktop) -> Iterator[tuple[AccessibleApp, AccessibleApp]]:
+    left = start_accessible_app(desktop, "Left window", "40,60,500,400")
+    try:
+        right = start_accessible_app(desktop, "Right window", "700,60,500,400")
+        try:
+            yield left, right
+        finally:
+            right.close()
+    finally:
+        left.close()
+
+
+def click(desktop: Desktop, at: tuple[int, int], pause: float = 0.35) -> None:
+    desktop.xdotool("mousemove", str(at[0]), str(at[1]))
+    time.sleep(0.05)
+    desktop.xdotool("click", "1")
+    time.sleep(pause)
+
+
+def steps_of(desktop: Desktop, url: str, session_id: str) -> list[dict[str, Any]]:
+    out = demotrace("steps", session_id, "--db", url, "--json", env=desktop.env)
+    assert out.returncode == 0, out.stderr
+    steps: list[dict[str, Any]] = json.loads(out.stdout)
+    return steps
+
+
+def inside(point: tuple[int, int], bbox: list[int]) -> bool:
+    x, y, w, h = bbox
+    return x <= point[0] < x + w and y <= point[1] < y + h
+
+
+def test_each_step_names_its_window_and_element(
+    desktop: Desktop, apps: tuple[AccessibleApp, AccessibleApp], tmp_path: Path
+) -> None:
+    left, right = apps
+    url = sqlite_url(tmp_path / "targets.db")
+    click(desktop, left.center("name"))  # the left window is active before recording
+    rec = start_recorder(desktop, url)  # type: ignore[arg-type]
+    presses = [
+        ("Left window", left.center("submit"), "push button", "Submit"),
+        # Activates the right window: filed under it, not under the window active before.
+        ("Right window", right.center("remember"), "check box", "Remember me"),
+        ("Right window", right.center("name"), "text", "Name"),
+    ]
+    for _, at, _, _ in presses:
+        click(desktop, at)
+    desktop.xdotool("type", "--delay", "40", "Ada")
+    time.sleep(0.4)
+    click(desktop, right.center("password"))
+    desktop.xdotool("type", "--delay", "40", "hunter2")
+    time.sleep(0.4)
+    click(desktop, left.center("file"), pause=0.2)  # activates the left window, opens its menu
+    save = left.wait_for("menu")["Save"]
+    menu_item = (save[0] + save[2] // 2, save[1] + save[3] // 2)
+    # A hand holds a button for a tenth of a second; the menu closes on release.
+    desktop.xdotool("mousemove", str(menu_item[0]), str(menu_item[1]))
+    desktop.xdotool("mousedown", "1", "sleep", "0.15", "mouseup", "1")
+    assert left.wait_for("saved") is True
+    assert rec.stop() == 0, rec.stderr_text
+
+    steps = steps_of(desktop, url, rec.session_id)
+    clicks = [s for s in steps if s["action"]["type"] == "click"]
+    typed = [s for s in steps if s["action"]["type"] == "type"]
+    assert len(clicks) == 6, [s["action"] for s in steps]
+    for step, (title, at, role, name) in zip(clicks, presses, strict=False):
+        assert step["window"]["title"] == title
+        element = step["element"]
+        assert (element["role"], element["name"]) == (role, name), element
+        assert inside(at, element["bbox"]), (at, element)
+        assert element["path"][-1] == {"role": role, "name": name}
+        assert element["path"][0]["name"] == title  # the path goes up to the window
+    assert "checkable" in clicks[1]["element"]["states"]
+
+    # Typing: the element that has the keyboard.
+    assert typed[0]["action"]["text"] == "Ada"
+    assert typed[0]["window"]["title"] == "Right window"
+    assert (typed[0]["element"]["role"], typed[0]["element"]["name"]) == ("text", "Name")
+
+    password_click = clicks[3]
+    assert password_click["element"]["role"] == "password text", password_click["element"]
+    assert typed[1]["element"]["role"] == "password text"
+
+    # The menu: the click on File activates the left window; the menu item is an
+    # override-redirect popup, filed under the window that owns it.
+    file_click, item_click = clicks[4], clicks[5]
+
+    assert file_click["window"]["title"] == "Left window"
+    assert (file_click["element"]["role"], file_click["element"]["name"]) == ("menu item", "File")
+    assert item_click["window"]["title"] == "Left window"
+    item = item_click["element"]
+    assert (item["role"], item["name"]) == ("menu item", "Save"), item
+    assert inside(menu_item, item_click["element"]["bbox"])
+
+    db = open_database(url)
+    try:
+        timeline = load_recording(db, rec.session_id)
+    finally:
+        db.close()
+    popup = [t for t in timeline.targets if t.window and t.window.get("popup")]
+    assert len(popup) == 1 and popup[0].window is not None
+    assert popup[0].window["title"] == "Left window"
+
+
+def test_a_hung_application_does_not_stall_recording(
+    desktop: Desktop, apps: tuple[AccessibleApp, AccessibleApp], tmp_path: Path
+) -> None:
+    left, right = apps
+    url = sqlite_url(tmp_path / "hung.db")
+    rec = start_recorder(desktop, url)  # type: ignore[arg-type]
+    os.kill(right.proc.pid, signal.SIGSTOP)
+    try:
+        click(desktop, right.center("submit"))
+        click(desktop, right.center("remember"))
+        click(desktop, left.center("submit"))
+        desktop.xdotool("mousemove", "600", "700")
+    finally:
+        os.kill(right.proc.pid, signal.SIGCONT)
+    time.sleep(0.3)
+    assert rec.stop() == 0, rec.stderr_text
+
+    steps = steps_of(desktop, url, rec.session_id)
+    clicks = [s for s in steps if s["action"]["type"] == "click"]
+    assert [c["window"]["title"] for c in clicks] == ["Right window", "Right window", "Left window"]
+    assert clicks[0]["element"] == {"reason": "no answer in time"}
+    # The hung app is skipped at once after it failed to answer; the others still answer.
+    assert clicks[1]["element"] == {"reason": "the application did not answer recently"}
+    assert (clicks[2]["element"]["role"], clicks[2]["element"]["name"]) == ("push button", "Submit")
