@@ -162,11 +162,8 @@ class TargetLookup:
             return {"reason": "no accessibility lookup"}
         if behind:
             return {"reason": "lookup skipped: the recorder was behind"}
-        focused = getattr(self._elements, "focused", None)
-        if focused is None:
-            return {"reason": "focus not available"}
         started = time.perf_counter()
-        found: ElementLookup = focused(window, self._timeout)
+        found: ElementLookup = self._elements.focused(window, self._timeout)
         self.lookups += 1
         self.lookup_s.append(time.perf_counter() - started)
         return found.to_json()

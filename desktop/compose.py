@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from capture.accessibility import AtspiElements, atspi_bus_address
+from capture.accessibility.atspi import AtspiElements, atspi_bus_address
 from capture.clock import SessionClock
 from capture.damage import DamageUnsupported, DamageWatch
 from capture.errors import DemotraceError
@@ -77,7 +77,9 @@ def x11_parts(display_name: str) -> RecorderParts:
         session_bus = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
 
         def elements(windows: X11Windows) -> AtspiElements:
-            return AtspiElements(lambda: atspi_bus_address(windows.display, session_bus))
+            found = AtspiElements(lambda: atspi_bus_address(windows.display, session_bus))
+            found.connect()  # from the start: focus changes are announced, never asked for
+            return found
 
         return TargetLookup(lambda: X11Windows(display_name), elements, sink, on_password)
 

@@ -85,10 +85,12 @@ def test_each_step_names_its_window_and_element(
     for _, at, _, _ in presses:
         click(desktop, at)
     desktop.xdotool("type", "--delay", "40", "Ada")
-    time.sleep(0.4)
-    click(desktop, right.center("password"))
+    time.sleep(0.3)
+    desktop.xdotool("key", "Tab")  # on to the password field: known from the focus event
+    time.sleep(0.3)
     desktop.xdotool("type", "--delay", "40", "hunter2")
     time.sleep(0.4)
+    click(desktop, right.center("password"))
     click(desktop, left.center("file"), pause=0.2)  # activates the left window, opens its menu
     save = left.wait_for("menu")["Save"]
     menu_item = (save[0] + save[2] // 2, save[1] + save[3] // 2)
@@ -96,6 +98,7 @@ def test_each_step_names_its_window_and_element(
     desktop.xdotool("mousemove", str(menu_item[0]), str(menu_item[1]))
     desktop.xdotool("mousedown", "1", "sleep", "0.15", "mouseup", "1")
     assert left.wait_for("saved") is True
+    time.sleep(0.5)  # the last input reaches the recorder
     assert rec.stop() == 0, rec.stderr_text
 
     steps = steps_of(desktop, url, rec.session_id)
@@ -116,9 +119,14 @@ def test_each_step_names_its_window_and_element(
     assert typed[0]["window"]["title"] == "Right window"
     assert (typed[0]["element"]["role"], typed[0]["element"]["name"]) == ("text", "Name")
 
+    # After Tab, the element is the one the application said got the focus.
+    assert typed[1]["window"]["title"] == "Right window"
+    assert (typed[1]["element"]["role"], typed[1]["element"]["name"]) == (
+        "password text",
+        "Password",
+    ), typed[1]["element"]
     password_click = clicks[3]
     assert password_click["element"]["role"] == "password text", password_click["element"]
-    assert typed[1]["element"]["role"] == "password text"
 
     # The menu: the click on File activates the left window; the menu item is an
     # override-redirect popup, filed under the window that owns it.

@@ -1,264 +1,25 @@
-"""The accessible element an action landed on: role, name, states, box, path.
-
-``Elements`` is what a platform implements (AT-SPI here; Windows UI
-Automation and macOS AX could later). A lookup always answers: an element,
-or no element and the reason (no accessibility bus, the application is not
-accessible, no answer in time). Lookups are blocking and bounded by a
-deadline; the caller runs them on a worker thread, never on a capture thread.
-
-On Linux the elements come from AT-SPI over D-Bus (jeepney: pure Python,
-blocking calls with a timeout each). The application is found by the
-window's process id, its top-level accessible by the point (and the window
-title), then ``GetAccessibleAtPoint`` is followed down to the deepest element.
-"""
+"""Elements from AT-SPI over D-Bus (jeepney: pure Python, blocking calls with a timeout each)."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import Any
 
+from capture.accessibility import Element, ElementLookup
+from capture.accessibility.atspi_names import ROLE_NAMES, state_names
+from capture.accessibility.focus import FocusWatch
 from capture.window import WindowInfo
 
-# AT-SPI's state bits (AtspiStateType), in bit order.
-STATE_NAMES = [
-    "invalid",
-    "active",
-    "armed",
-    "busy",
-    "checked",
-    "collapsed",
-    "defunct",
-    "editable",
-    "enabled",
-    "expandable",
-    "expanded",
-    "focusable",
-    "focused",
-    "has_tooltip",
-    "horizontal",
-    "iconified",
-    "modal",
-    "multi_line",
-    "multiselectable",
-    "opaque",
-    "pressed",
-    "resizable",
-    "selectable",
-    "selected",
-    "sensitive",
-    "showing",
-    "single_line",
-    "stale",
-    "transient",
-    "vertical",
-    "visible",
-    "manages_descendants",
-    "indeterminate",
-    "required",
-    "truncated",
-    "animated",
-    "invalid_entry",
-    "supports_autocompletion",
-    "selectable_text",
-    "is_default",
-    "visited",
-    "checkable",
-    "has_popup",
-    "read_only",
-]
-# AT-SPI's roles (AtspiRole), by number: asked by number, because a toolkit
-# may name a role loosely (Qt names a password field "text").
-ROLE_NAMES = tuple(
-    [
-        "invalid",
-        "accelerator label",
-        "alert",
-        "animation",
-        "arrow",
-        "calendar",
-        "canvas",
-        "check box",
-        "check menu item",
-        "color chooser",
-        "column header",
-        "combo box",
-        "date editor",
-        "desktop icon",
-        "desktop frame",
-        "dial",
-        "dialog",
-        "directory pane",
-        "drawing area",
-        "file chooser",
-        "filler",
-        "focus traversable",
-        "font chooser",
-        "frame",
-        "glass pane",
-        "html container",
-        "icon",
-        "image",
-        "internal frame",
-        "label",
-        "layered pane",
-        "list",
-        "list item",
-        "menu",
-        "menu bar",
-        "menu item",
-        "option pane",
-        "page tab",
-        "page tab list",
-        "panel",
-        "password text",
-        "popup menu",
-        "progress bar",
-        "push button",
-        "radio button",
-        "radio menu item",
-        "root pane",
-        "row header",
-        "scroll bar",
-        "scroll pane",
-        "separator",
-        "slider",
-        "spin button",
-        "split pane",
-        "status bar",
-        "table",
-        "table cell",
-        "table column header",
-        "table row header",
-        "tearoff menu item",
-        "terminal",
-        "text",
-        "toggle button",
-        "tool bar",
-        "tool tip",
-        "tree",
-        "tree table",
-        "unknown",
-        "viewport",
-        "window",
-        "extended",
-        "header",
-        "footer",
-        "paragraph",
-        "ruler",
-        "application",
-        "autocomplete",
-        "editbar",
-        "embedded",
-        "entry",
-        "chart",
-        "caption",
-        "document frame",
-        "heading",
-        "page",
-        "section",
-        "redundant object",
-        "form",
-        "link",
-        "input method window",
-        "table row",
-        "tree item",
-        "document spreadsheet",
-        "document presentation",
-        "document text",
-        "document web",
-        "document email",
-        "comment",
-        "list box",
-        "grouping",
-        "image map",
-        "notification",
-        "info bar",
-        "level bar",
-        "title bar",
-        "block quote",
-        "audio",
-        "video",
-        "definition",
-        "article",
-        "landmark",
-        "log",
-        "marquee",
-        "math",
-        "rating",
-        "timer",
-        "static",
-        "math fraction",
-        "math root",
-        "subscript",
-        "superscript",
-        "description list",
-        "description term",
-        "description value",
-        "footnote",
-        "content deletion",
-        "content insertion",
-        "mark",
-        "suggestion",
-        "push button menu",
-    ]
-)
-PASSWORD_ROLES = frozenset({"password text", "password"})
-LOOKUP_TIMEOUT_S = 0.25  # one element lookup, all its calls together
 MAX_DEPTH = 32
 NULL_PATH = "/org/a11y/atspi/null"
 ROOT_PATH = "/org/a11y/atspi/accessible/root"
-
-
-@dataclass(frozen=True, slots=True)
-class Element:
-    role: str
-    name: str
-    states: tuple[str, ...]
-    bbox: tuple[int, int, int, int]  # x, y, width, height in screen pixels
-    path: tuple[tuple[str, str], ...]  # (role, name) from the window down to the element
-
-    @property
-    def password(self) -> bool:
-        return self.role in PASSWORD_ROLES or "password" in self.states
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "role": self.role,
-            "name": self.name,
-            "states": list(self.states),
-            "bbox": list(self.bbox),
-            "path": [{"role": r, "name": n} for r, n in self.path],
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class ElementLookup:
-    """An element, or None and why not."""
-
-    element: Element | None
-    reason: str = ""
-
-    def to_json(self) -> dict[str, Any]:
-        return self.element.to_json() if self.element else {"reason": self.reason}
-
-
-def is_password(element: Mapping[str, Any] | None) -> bool:
-    """Whether a stored element (its JSON) is a password field."""
-    if not element:
-        return False
-    return element.get("role") in PASSWORD_ROLES or "password" in element.get("states", ())
-
-
-class Elements(Protocol):
-    """A platform's accessibility tree, asked about one point or the focus."""
-
-    def at_point(
-        self, x: int, y: int, window: WindowInfo | None, timeout_s: float
-    ) -> ElementLookup: ...
-
-    def close(self) -> None: ...
+ACCESSIBLE = "org.a11y.atspi.Accessible"
+COMPONENT = "org.a11y.atspi.Component"
+APPS_TTL_S = 2.0  # how long the list of accessible applications is trusted
+SILENT_S = 5.0  # an application that did not answer is skipped this long
+MENU_ROLES = frozenset({"menu bar", "menu item", "menu", "popup menu"})
+MENU_DEPTH = 4
 
 
 class NoAnswer(Exception):
@@ -275,8 +36,12 @@ class AtspiElements:
         self._pids: dict[str, int] = {}  # bus name -> process id
         self._apps: tuple[float, list[str]] = (0.0, [])
         self._silent: dict[str, float] = {}  # bus name -> until when it is skipped
+        self._focus: FocusWatch | None = None
 
     def close(self) -> None:
+        if self._focus is not None:
+            self._focus.close()
+            self._focus = None
         if self._conn is not None:
             self._conn.close()
             self._conn = None
@@ -285,7 +50,7 @@ class AtspiElements:
         self, x: int, y: int, window: WindowInfo | None, timeout_s: float
     ) -> ElementLookup:
         deadline = time.monotonic() + timeout_s
-        if not self._connect():
+        if not self.connect():
             return ElementLookup(None, "no accessibility bus")
         try:
             apps = self._apps_of(window, deadline)
@@ -309,9 +74,42 @@ class AtspiElements:
             self._tried = False
             return ElementLookup(None, f"accessibility bus failed: {exc}")
 
+    def focused(self, window: WindowInfo, timeout_s: float) -> ElementLookup:
+        """The element that has the keyboard in ``window``'s application."""
+        deadline = time.monotonic() + timeout_s
+        if not self.connect():
+            return ElementLookup(None, "no accessibility bus")
+        from jeepney.wrappers import DBusErrorResponse
+
+        try:
+            apps = self._apps_of(window, deadline)
+            if not apps:
+                return ElementLookup(None, "the application is not accessible")
+            for app in apps:
+                if self._silent.get(app, 0.0) > time.monotonic():
+                    return ElementLookup(None, "the application did not answer recently")
+                path = self._focus.focus_of(app) if self._focus is not None else None
+                if path is None:
+                    continue
+                try:
+                    return ElementLookup(self._describe(app, path, deadline))
+                except NoAnswer:
+                    self._silent[app] = time.monotonic() + SILENT_S
+                    raise
+            return ElementLookup(None, "no focus change seen yet")
+        except NoAnswer:
+            return ElementLookup(None, "no answer in time")
+        except DBusErrorResponse:
+            return ElementLookup(None, "the focused element went away")
+        except (OSError, ConnectionError) as exc:
+            self.close()
+            self._tried = False
+            return ElementLookup(None, f"accessibility bus failed: {exc}")
+
     # -- D-Bus
 
-    def _connect(self) -> bool:
+    def connect(self) -> bool:
+        """Open the bus now (else at the first lookup); False when there is none."""
         if self._conn is not None:
             return True
         if self._tried:
@@ -326,6 +124,10 @@ class AtspiElements:
             self._conn = open_dbus_connection(address)
         except (OSError, ValueError, ConnectionError):
             return False
+        try:
+            self._focus = FocusWatch(address)
+        except Exception:  # noqa: BLE001 - elements at points still work without focus news
+            self._focus = None
         return True
 
     def _call(
@@ -418,7 +220,7 @@ class AtspiElements:
                 if not (fx <= x < fx + fw and fy <= y < fy + fh):
                     continue
                 bits = self._call(deadline, app, path, ACCESSIBLE, "GetState")[0]
-                if "showing" not in _states(bits):
+                if "showing" not in state_names(bits):
                     continue
                 titled = (
                     window is not None
@@ -433,7 +235,7 @@ class AtspiElements:
             if popup and best[0] == 0:
                 # Qt lists a menu bar's open menu under its menu item, not as a top-level.
                 start = self._open_menu(app, best[1], x, y, deadline) or start
-            return self._descend(app, start, best[1], x, y, deadline)
+            return self._descend(app, start, x, y, deadline)
         except DBusErrorResponse:
             return None  # the element went away, or the app does not implement it
 
@@ -457,7 +259,7 @@ class AtspiElements:
             level = below
         return None
 
-    def _descend(self, app: str, path: str, frame: str, x: int, y: int, deadline: float) -> Element:
+    def _descend(self, app: str, path: str, x: int, y: int, deadline: float) -> Element:
         trail = [(app, path)]
         for _ in range(MAX_DEPTH):
             bus, child = self._call(
@@ -472,16 +274,16 @@ class AtspiElements:
             if child == NULL_PATH or (bus, child) in trail:
                 break
             trail.append((bus, child))
-        # The path by the parent chain: a toolkit may answer the point with a
+        return self._describe(trail[-1][0], trail[-1][1], deadline)
+
+    def _describe(self, bus: str, node: str, deadline: float) -> Element:
+        # The path by the parent chain: a toolkit may answer a point with a
         # grandchild directly (a list's item), skipping levels on the way down.
-        bus, node = trail[-1]
         names = []
         current = (bus, node)
         for _ in range(MAX_DEPTH):
             role = self._role(deadline, current[0], current[1])
             names.append((role, self._property(deadline, current[0], current[1], "Name")))
-            if current[1] == frame:
-                break
             parent = self._property(deadline, current[0], current[1], "Parent")
             if parent[1] in (NULL_PATH, ROOT_PATH):
                 break
@@ -492,28 +294,10 @@ class AtspiElements:
         return Element(
             role=names[-1][0],
             name=names[-1][1],
-            states=_states(bits),
+            states=state_names(bits),
             bbox=(box[0], box[1], box[2], box[3]),
             path=tuple(names),
         )
-
-
-ACCESSIBLE = "org.a11y.atspi.Accessible"
-COMPONENT = "org.a11y.atspi.Component"
-APPS_TTL_S = 2.0  # how long the list of accessible applications is trusted
-SILENT_S = 5.0
-MENU_ROLES = frozenset({"menu bar", "menu item", "menu", "popup menu"})
-MENU_DEPTH = 4  # an application that did not answer is skipped this long
-
-
-def _states(bits: list[int]) -> tuple[str, ...]:
-    out = []
-    for word_index, word in enumerate(bits):
-        for bit in range(32):
-            if word & (1 << bit):
-                n = word_index * 32 + bit
-                out.append(STATE_NAMES[n] if n < len(STATE_NAMES) else f"state_{n}")
-    return tuple(out)
 
 
 def atspi_bus_address(x_display: Any, session_bus: str | None) -> str | None:
