@@ -21,6 +21,7 @@ from typing import Any
 from tests.xsession import ROOT, XServer, _read_line, require_tool, stop_process
 
 BUS_LAUNCHER = Path("/usr/libexec/at-spi-bus-launcher")
+SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's, with python3-gi and GTK 3's introspection data
 
 
 class Desktop:
@@ -128,8 +129,20 @@ class AccessibleApp:
 
 
 def start_accessible_app(desktop: Desktop, title: str, geometry: str) -> AccessibleApp:
+    """tests/apps/accessible.py (Qt)."""
+    return _start(desktop, [sys.executable, "-m", "tests.apps.accessible"], title, geometry)
+
+
+def start_gtk_app(desktop: Desktop, title: str, geometry: str) -> AccessibleApp:
+    """tests/apps/gtk_form.py (GTK 3), on the system Python that has the GObject bindings."""
+    if not Path(SYSTEM_PYTHON).exists():
+        raise RuntimeError(f"{SYSTEM_PYTHON} is missing: run scripts/setup.sh")
+    return _start(desktop, [SYSTEM_PYTHON, str(ROOT / "tests/apps/gtk_form.py")], title, geometry)
+
+
+def _start(desktop: Desktop, argv: list[str], title: str, geometry: str) -> AccessibleApp:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.apps.accessible", "--title", title, "--geometry", geometry],
+        [*argv, "--title", title, "--geometry", geometry],
         env=desktop.env,
         cwd=ROOT,
         stdout=subprocess.PIPE,

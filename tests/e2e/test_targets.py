@@ -1,9 +1,10 @@
 """Where each action landed, recorded on a desktop with a window manager and the accessibility bus.
 
-Two copies of a Qt app side by side; xdotool clicks buttons, a field, a
-check box, a menu item, types into a field and a password field. Each step
-must name the window it landed on (also the click that activates the other
-window) and the accessible element under the press point.
+Two copies of a Qt app side by side and a GTK app below; xdotool clicks
+buttons, fields, check boxes, a menu item, types into a field and a password
+field. Each step must name the window it landed on (also the click that
+activates another window) and the accessible element under the press point,
+or for typing the element that had the keyboard.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import pytest
 
 from capture.store.database import open_database, sqlite_url
 from capture.store.recording import load_recording
-from tests.desktop import AccessibleApp, Desktop, start_accessible_app
+from tests.desktop import AccessibleApp, Desktop, start_accessible_app, start_gtk_app
 from tests.xsession import XServer, demotrace, start_recorder
 
 
@@ -173,3 +174,53 @@ def test_a_hung_application_does_not_stall_recording(
     # The hung app is skipped at once after it failed to answer; the others still answer.
     assert clicks[1]["element"] == {"reason": "the application did not answer recently"}
     assert (clicks[2]["element"]["role"], clicks[2]["element"]["name"]) == ("push button", "Submit")
+
+
+@pytest.fixture(scope="module")
+def gtk_app(desktop: Desktop) -> Iterator[AccessibleApp]:
+    app = start_gtk_app(desktop, "GTK window", "40,560,420,300")
+    yield app
+    app.close()
+
+
+def test_steps_in_a_gtk_application(
+    desktop: Desktop,
+    apps: tuple[AccessibleApp, AccessibleApp],
+    gtk_app: AccessibleApp,
+    tmp_path: Path,
+) -> None:
+    left, _ = apps
+    url = sqlite_url(tmp_path / "gtk.db")
+    click(desktop, left.center("submit"))  # a Qt window is active before
+    rec = start_recorder(desktop, url)  # type: ignore[arg-type]
+    presses = [
+        (gtk_app.center("send"), "push button", "Send"),  # activates the GTK window
+        (gtk_app.center("email"), "text", "Email"),
+    ]
+    for at, _, _ in presses:
+        click(desktop, at)
+    desktop.xdotool("type", "--delay", "40", "ab")
+    time.sleep(0.3)
+    desktop.xdotool("key", "Tab")
+    time.sleep(0.3)
+    desktop.xdotool("type", "--delay", "40", "pw")
+    time.sleep(0.3)
+    agree = gtk_app.center("agree")
+    click(desktop, agree)
+    time.sleep(0.3)
+    assert rec.stop() == 0, rec.stderr_text
+
+    steps = steps_of(desktop, url, rec.session_id)
+    assert {s["window"]["title"] for s in steps} == {"GTK window"}, [s["window"] for s in steps]
+    clicks = [s for s in steps if s["action"]["type"] == "click"]
+    typed = [s for s in steps if s["action"]["type"] == "type"]
+    for step, (at, role, name) in zip(
+        clicks, [*presses, (agree, "check box", "Agree")], strict=True
+    ):
+        element = step["element"]
+        assert (element["role"], element["name"]) == (role, name), element
+        assert inside(at, element["bbox"])
+        assert element["path"][0] == {"role": "frame", "name": "GTK window"}
+    assert [t["action"]["text"] for t in typed] == ["ab", "pw"]
+    assert (typed[0]["element"]["role"], typed[0]["element"]["name"]) == ("text", "Email")
+    assert (typed[1]["element"]["role"], typed[1]["element"]["name"]) == ("password text", "Secret")
