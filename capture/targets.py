@@ -26,6 +26,10 @@ from capture.events import EventKind, Target
 from capture.window import WindowInfo, X11Windows
 from capture.writer import ObservedEvent
 
+WATCH_S = 0.05  # how often an idle worker notes popups mapping and closing
+# A popup that closed this long before its press was queued may still be what was pressed
+# (input reaches the recorder in batches).
+POPUP_SLACK_S = 0.3
 MAX_LAG_S = 0.15  # a press older than this when its turn comes gets no element lookup
 KEYBOARD_FRESH_S = (
     2.0  # a key-down this soon after the last one in the same window reuses its element
@@ -81,7 +85,12 @@ class TargetLookup:
             self._windows = self._elements = None
         try:
             while True:
-                got = self._queue.get()
+                try:
+                    got = self._queue.get(timeout=WATCH_S)
+                except queue.Empty:
+                    if self._windows is not None:
+                        self._windows.watch()
+                    continue
                 if got is _STOP:  # the listener stopped before: nothing comes after it
                     return
                 item, queued = got
@@ -109,7 +118,7 @@ class TargetLookup:
         try:
             behind = time.monotonic() - queued > MAX_LAG_S
             if event.kind is EventKind.PRESS:
-                target = self._at_press(event.t_ns, event.x or 0, event.y or 0, behind)
+                target = self._at_press(event.t_ns, event.x or 0, event.y or 0, behind, queued)
             else:
                 target = self._at_key(event.t_ns, event.key or "", behind)
         except Exception as exc:  # noqa: BLE001 - e.g. the X server went away
@@ -117,9 +126,14 @@ class TargetLookup:
         self._password_signal(target)
         return replace(item, target=target)
 
-    def _at_press(self, t_ns: int, x: int, y: int, behind: bool) -> Target:
+    def _at_press(self, t_ns: int, x: int, y: int, behind: bool, queued: float) -> Target:
         assert self._windows is not None
         window = self._windows.at(x, y)
+        if window is None or not window.popup:
+            closed = self._windows.closed_popup_at(x, y, queued - POPUP_SLACK_S)
+            if closed is not None:
+                gone = {"reason": "the popup closed before the lookup"}
+                return Target(t_ns, closed.to_json(), gone)
         element = self._element(x, y, window, behind)
         focusable = element is not None and "focusable" in element.get("states", ())
         if window is not None and focusable:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -154,6 +155,10 @@ class WindowInfo:
         }
 
 
+POPUP_MEMORY_S = 2.0  # how long a closed popup is remembered
+Rect = tuple[int, int, int, int]
+
+
 class X11Windows:
     """Which top-level window is under a point, or has the keyboard focus (python-xlib).
 
@@ -179,6 +184,13 @@ class X11Windows:
         self._net_name = atom("_NET_WM_NAME")
         self._utf8 = atom("UTF8_STRING")
         self.display = self._disp
+        from Xlib import X
+
+        # Popups come and go faster than a lookup: note them as they map and close.
+        self._root.change_attributes(event_mask=X.SubstructureNotifyMask)
+        # Popups mapped now, by id, and closed lately: their rectangle and owner.
+        self._popups: dict[int, tuple[Rect, WindowInfo]] = {}
+        self._closed: list[tuple[float, Rect, WindowInfo]] = []
 
     def close(self) -> None:
         self._disp.close()
@@ -200,6 +212,45 @@ class X11Windows:
             return self._describe(top) if top.get_wm_class() else None
         except XError:
             return None  # the window went away between two requests
+
+    def watch(self) -> None:
+        """Take note of override-redirect popups mapping, moving and closing (call often).
+
+        A popup's owner is read when it maps: toolkits destroy a closed menu's window.
+        """
+        from Xlib import X
+        from Xlib.error import XError
+
+        while self._disp.pending_events():
+            event = self._disp.next_event()
+            window: Any = getattr(event, "window", None)
+            wid: Any = getattr(window, "id", None)
+            if event.type == X.MapNotify and event.override:
+                try:
+                    g = window.get_geometry()
+                    owner = self._owner(window)
+                except XError:
+                    continue
+                if owner is not None:
+                    info = self._describe(owner, popup=True)
+                    self._popups[wid] = ((g.x, g.y, g.width, g.height), info)
+            elif event.type == X.ConfigureNotify and wid in self._popups:
+                rect = (event.x, event.y, event.width, event.height)
+                self._popups[wid] = (rect, self._popups[wid][1])
+            elif event.type in (X.UnmapNotify, X.DestroyNotify) and wid in self._popups:
+                rect, info = self._popups.pop(wid)
+                self._closed.append((time.monotonic(), rect, info))
+        cutoff = time.monotonic() - POPUP_MEMORY_S
+        self._closed = [c for c in self._closed if c[0] > cutoff]
+
+    def closed_popup_at(self, x: int, y: int, since: float) -> WindowInfo | None:
+        """The owner of a popup that covered (x, y) and closed after ``since`` (monotonic):
+        a click on a menu item closes the menu, often before the click is looked up."""
+        self.watch()
+        for when, (px, py, pw, ph), owner in reversed(self._closed):
+            if when >= since and px <= x < px + pw and py <= y < py + ph:
+                return owner
+        return None
 
     def focused(self) -> WindowInfo | None:
         from Xlib.error import XError

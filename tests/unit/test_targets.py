@@ -66,6 +66,12 @@ class FakeWindows:
     def focused(self) -> WindowInfo | None:
         return self.window
 
+    def closed_popup_at(self, x: int, y: int, since: float) -> WindowInfo | None:
+        return None
+
+    def watch(self) -> None:
+        pass
+
     def close(self) -> None:
         pass
 
