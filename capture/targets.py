@@ -123,7 +123,7 @@ class TargetLookup:
                 target = self._at_key(event.t_ns, event.key or "", behind)
         except Exception as exc:  # noqa: BLE001 - e.g. the X server went away
             target = Target(event.t_ns, None, {"reason": f"lookup failed: {exc}"})
-        self._password_signal(target)
+        self._password_signal()
         return replace(item, target=target)
 
     def _at_press(self, t_ns: int, x: int, y: int, behind: bool, queued: float) -> Target:
@@ -182,10 +182,11 @@ class TargetLookup:
         self.lookup_s.append(time.perf_counter() - started)
         return found.to_json()
 
-    def _password_signal(self, target: Target) -> None:
+    def _password_signal(self) -> None:
+        """Whether the element that has the keyboard is a password field, on each change."""
         from capture.accessibility import is_password
 
-        element = target.element
+        element = self._keyboard[1]
         if element is None or "reason" in element:
             return
         password = is_password(element)

@@ -77,7 +77,9 @@ def x11_parts(display_name: str) -> RecorderParts:
         session_bus = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
 
         def elements(windows: X11Windows) -> AtspiElements:
-            found = AtspiElements(lambda: atspi_bus_address(windows.display, session_bus))
+            found = AtspiElements(
+                lambda: atspi_bus_address(windows.display, session_bus), on_password
+            )
             found.connect()  # from the start: focus changes are announced, never asked for
             return found
 

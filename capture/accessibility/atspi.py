@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from capture.accessibility import Element, ElementLookup
+from capture.accessibility import PASSWORD_ROLES, Element, ElementLookup
 from capture.accessibility.atspi_names import ROLE_NAMES, state_names
 from capture.accessibility.focus import FocusWatch
 from capture.window import WindowInfo
@@ -29,8 +29,13 @@ class NoAnswer(Exception):
 class AtspiElements:
     """Elements from AT-SPI on the accessibility bus at ``address()`` (None: no bus)."""
 
-    def __init__(self, address: Callable[[], str | None]) -> None:
+    def __init__(
+        self,
+        address: Callable[[], str | None],
+        on_password: Callable[[bool], None] | None = None,
+    ) -> None:
         self._address = address
+        self._on_password = on_password
         self._conn: Any = None
         self._tried = False
         self._pids: dict[str, int] = {}  # bus name -> process id
@@ -73,6 +78,11 @@ class AtspiElements:
             self.close()
             self._tried = False
             return ElementLookup(None, f"accessibility bus failed: {exc}")
+
+    def _focus_moved(self, role: str) -> None:
+        # On the focus watch's thread: a password field is known before anything is typed.
+        if self._on_password is not None:
+            self._on_password(role in PASSWORD_ROLES)
 
     def focused(self, window: WindowInfo, timeout_s: float) -> ElementLookup:
         """The element that has the keyboard in ``window``'s application."""
@@ -125,7 +135,7 @@ class AtspiElements:
         except (OSError, ValueError, ConnectionError):
             return False
         try:
-            self._focus = FocusWatch(address)
+            self._focus = FocusWatch(address, self._focus_moved)
         except Exception:  # noqa: BLE001 - elements at points still work without focus news
             self._focus = None
         return True

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -236,3 +237,32 @@ def test_steps_in_a_gtk_application(
     assert [t["action"]["text"] for t in typed] == ["ab", "pw"]
     assert (typed[0]["element"]["role"], typed[0]["element"]["name"]) == ("text", "Email")
     assert (typed[1]["element"]["role"], typed[1]["element"]["name"]) == ("password text", "Secret")
+
+
+def test_a_password_field_is_known_as_soon_as_it_has_the_focus(
+    desktop: Desktop, apps: tuple[AccessibleApp, AccessibleApp]
+) -> None:
+    from capture.accessibility.atspi import AtspiElements
+
+    _, right = apps
+    prop = subprocess.run(
+        ["xprop", "-root", "AT_SPI_BUS"], env=desktop.env, capture_output=True, text=True
+    ).stdout
+    address = prop.split('"')[1]
+    signals: list[bool] = []
+    elements = AtspiElements(lambda: address, on_password=signals.append)
+    assert elements.connect()
+    try:
+        click(desktop, right.center("name"))
+        desktop.xdotool("key", "Tab")  # nothing typed yet
+        deadline = time.monotonic() + 5
+        while True not in signals and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert signals and signals[-1] is True, signals
+        desktop.xdotool("key", "shift+Tab")
+        deadline = time.monotonic() + 5
+        while signals[-1] is True and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert signals[-1] is False, signals
+    finally:
+        elements.close()
