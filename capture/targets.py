@@ -30,6 +30,7 @@ WATCH_S = 0.05  # how often an idle worker notes popups mapping and closing
 # A popup that closed this long before its press was queued may still be what was pressed
 # (input reaches the recorder in batches).
 POPUP_SLACK_S = 0.3
+STOP_WAIT_S = 5.0  # how long stopping waits for a lookup in progress
 MAX_LAG_S = 0.15  # a press older than this when its turn comes gets no element lookup
 KEYBOARD_FRESH_S = (
     2.0  # a key-down this soon after the last one in the same window reuses its element
@@ -74,7 +75,16 @@ class TargetLookup:
         """Pass on everything queued, then return."""
         self._queue.put(_STOP)
         if self._thread.is_alive():
-            self._thread.join()
+            self._thread.join(timeout=STOP_WAIT_S)
+        if self._thread.is_alive():
+            # Stuck (e.g. the X server stopped answering): the rest goes on without targets.
+            while True:
+                try:
+                    got = self._queue.get_nowait()
+                except queue.Empty:
+                    return
+                if got is not _STOP:
+                    self._sink(got[0])
 
     def _run(self) -> None:
         try:
