@@ -24,21 +24,22 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=300)
     args = parser.parse_args()
 
+    from bench.record import start_form
     from capture.accessibility import LOOKUP_TIMEOUT_S, AtspiElements, atspi_bus_address
     from capture.window import X11Windows
-    from tests.desktop import Desktop
-    from tests.xsession import XServer, start_form
+    from scripted.desktop import Desktop
+    from scripted.xserver import XServer
 
     x = XServer()
     with tempfile.TemporaryDirectory() as home:
         desktop = Desktop(x, Path(home))
-        form = start_form(desktop, Path(home) / "form.jsonl")  # type: ignore[arg-type]
+        form = start_form(desktop.env, Path(home))
         try:
             os.environ.update(desktop.env)
             windows = X11Windows(x.display)
             elements = AtspiElements(lambda: atspi_bus_address(windows.display, None))
             names = ["name", "email", "check", "toggle", "list", "table"]
-            points = [form.center(n) for n in names]
+            points = [(x + w // 2, y + h // 2) for x, y, w, h in (form.widgets[n] for n in names)]
             window_s, element_s, cpu_s, found = [], [], [], 0
             for i in range(args.n):
                 px, py = points[i % len(points)]
@@ -54,7 +55,7 @@ def main() -> None:
             elements.close()
             windows.close()
         finally:
-            form.close()
+            form.stop()
             desktop.close()
             x.close()
 

@@ -72,15 +72,16 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
 
-    from tests.desktop import Desktop
-    from tests.xsession import XServer, start_form
+    from bench.record import start_form
+    from scripted.desktop import Desktop
+    from scripted.xserver import XServer
 
     x = XServer()
     with tempfile.TemporaryDirectory() as work:
         home = Path(work)
         baseline = extract(args.baseline, home / "baseline")
         desktop = Desktop(x, home / "home")
-        form = start_form(desktop, home / "form.jsonl")  # type: ignore[arg-type]
+        form = start_form(desktop.env, home)
         try:
             script = demo.build(form.widgets, args.seed)
             runs: dict[str, list[float]] = {"with lookups": [], "baseline": []}
@@ -89,7 +90,7 @@ def main() -> None:
                     db = home / f"{name.replace(' ', '-')}-{i}.db"
                     runs[name].append(record_once(root, desktop.env, script, db))
         finally:
-            form.close()
+            form.stop()
             desktop.close()
             x.close()
     print(f"scripted demo ({len(script.presses)} presses), {args.repeat} runs each")

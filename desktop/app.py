@@ -36,7 +36,6 @@ def run_app(db_url: str | None) -> int:
         return build_recorder(
             db,
             display,
-            fps=10.0,
             on_error=on_error,
             on_stop_request=on_stop_request,
             on_steps=on_steps,

@@ -21,9 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from capture.errors import DemotraceError
+from capture.hotkeys import CONTROL_HOTKEYS, hotkey
 from capture.recorder import Recorder, State
 from capture.screen import Rect
 from capture.segment import Step
+from capture.store.sessions import short_id
 from desktop.session_model import SessionTableModel
 
 
@@ -188,14 +190,15 @@ class MainWindow(QMainWindow):
             button.setEnabled(recording)
         self.pause_button.setText("Resume" if state is State.PAUSED else "Pause")
         if self._recorder and recording:
+            keys = ", ".join(f"{h.label} {h.description}" for h in CONTROL_HOTKEYS)
             self.state_label.setText(
                 f"<b>{'Paused' if state is State.PAUSED else 'Recording'}</b> "
-                f"session {self._recorder.session_id[:12]} · {self._step_count} steps so far · "
-                "Ctrl+Alt+M marks a decision, Ctrl+Alt+P pauses, Ctrl+Alt+S stops"
+                f"session {short_id(self._recorder.session_id)} · "
+                f"{self._step_count} steps so far · {keys}"
             )
         else:
             self.state_label.setText(
                 "Ready to record. Your screen, mouse and keyboard are captured "
-                "until you stop (Ctrl+Alt+S)."
+                f"until you stop ({hotkey('stop').label})."
             )
         self.state_label.setTextFormat(Qt.TextFormat.RichText)

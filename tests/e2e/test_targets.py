@@ -22,7 +22,7 @@ import pytest
 
 from capture.store.database import open_database, sqlite_url
 from capture.store.recording import load_recording
-from tests.desktop import AccessibleApp, Desktop, start_accessible_app, start_gtk_app
+from scripted.desktop import AccessibleApp, Desktop, start_accessible_app, start_gtk_app
 from tests.xsession import XServer, demotrace, start_recorder
 
 

@@ -1,6 +1,6 @@
 """A small Qt window with accessible widgets, for the tests of where actions land.
 
-Run as ``python -m tests.apps.accessible --title T --geometry X,Y,W,H``. It
+Run as ``python -m scripted.apps.accessible --title T --geometry X,Y,W,H``. It
 has a menu bar (File > Save), a ``Submit`` button, a ``Name`` field, a
 ``Password`` field and a ``Remember me`` check box. Once shown it prints one
 JSON line with the global rectangles of its widgets and ``ready``; when the
@@ -13,7 +13,7 @@ import argparse
 import json
 import sys
 
-from tests.apps.form import parse_geometry
+from scripted.apps.form import parse_geometry
 
 
 def main(argv: list[str] | None = None) -> int:

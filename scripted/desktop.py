@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.xsession import ROOT, XServer, _read_line, require_tool, stop_process
+from scripted.xserver import ROOT, XServer, read_line, require_tool, stop_process
 
 BUS_LAUNCHER = Path("/usr/libexec/at-spi-bus-launcher")
 SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's, with python3-gi and GTK 3's introspection data
@@ -103,7 +103,7 @@ class Desktop:
 
 @dataclass
 class AccessibleApp:
-    """tests/apps/accessible.py running on the desktop."""
+    """scripted/apps/accessible.py or gtk_form.py running on the desktop."""
 
     proc: subprocess.Popen[str]
     widgets: dict[str, list[int]]
@@ -116,7 +116,7 @@ class AccessibleApp:
         """The value of the next line the app prints with ``key``."""
         deadline = time.monotonic() + timeout
         while True:
-            line = _read_line(self.proc, max(0.1, deadline - time.monotonic())).strip()
+            line = read_line(self.proc, max(0.1, deadline - time.monotonic())).strip()
             if not line and self.proc.poll() is not None:
                 raise RuntimeError("the app exited")
             if line.startswith("{"):
@@ -129,15 +129,17 @@ class AccessibleApp:
 
 
 def start_accessible_app(desktop: Desktop, title: str, geometry: str) -> AccessibleApp:
-    """tests/apps/accessible.py (Qt)."""
-    return _start(desktop, [sys.executable, "-m", "tests.apps.accessible"], title, geometry)
+    """scripted/apps/accessible.py (Qt)."""
+    return _start(desktop, [sys.executable, "-m", "scripted.apps.accessible"], title, geometry)
 
 
 def start_gtk_app(desktop: Desktop, title: str, geometry: str) -> AccessibleApp:
-    """tests/apps/gtk_form.py (GTK 3), on the system Python that has the GObject bindings."""
+    """scripted/apps/gtk_form.py (GTK 3), on the system Python that has the GObject bindings."""
     if not Path(SYSTEM_PYTHON).exists():
         raise RuntimeError(f"{SYSTEM_PYTHON} is missing: run scripts/setup.sh")
-    return _start(desktop, [SYSTEM_PYTHON, str(ROOT / "tests/apps/gtk_form.py")], title, geometry)
+    return _start(
+        desktop, [SYSTEM_PYTHON, str(ROOT / "scripted/apps/gtk_form.py")], title, geometry
+    )
 
 
 def _start(desktop: Desktop, argv: list[str], title: str, geometry: str) -> AccessibleApp:

@@ -3,7 +3,7 @@
 Runs with the system Python and its GObject bindings (Debian's python3-gi and
 gir1.2-gtk-3.0), not the project's virtualenv::
 
-    /usr/bin/python3 tests/apps/gtk_form.py --title T --geometry X,Y,W,H
+    /usr/bin/python3 scripted/apps/gtk_form.py --title T --geometry X,Y,W,H
 
 It has a ``Send`` button, an ``Email`` field, a ``Secret`` password field and
 an ``Agree`` check button. Once shown it prints one JSON line with the global
