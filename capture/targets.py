@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from capture.accessibility import LOOKUP_TIMEOUT_S, ElementLookup, Elements
+from capture.accessibility import LOOKUP_TIMEOUT_S, POPUP_GONE, ElementLookup, Elements
 from capture.events import EventKind, Target
 from capture.window import WindowInfo, X11Windows
 from capture.writer import ObservedEvent
@@ -29,7 +29,7 @@ from capture.writer import ObservedEvent
 WATCH_S = 0.05  # how often an idle worker notes popups mapping and closing
 # A popup that closed this long before its press was queued may still be what was pressed
 # (input reaches the recorder in batches).
-POPUP_SLACK_S = 0.3
+POPUP_SLACK_S = 1.0
 STOP_WAIT_S = 5.0  # how long stopping waits for a lookup in progress
 MAX_LAG_S = 0.15  # a press older than this when its turn comes gets no element lookup
 KEYBOARD_FRESH_S = (
@@ -142,8 +142,7 @@ class TargetLookup:
         if window is None or not window.popup:
             closed = self._windows.closed_popup_at(x, y, queued - POPUP_SLACK_S)
             if closed is not None:
-                gone = {"reason": "the popup closed before the lookup"}
-                return Target(t_ns, closed.to_json(), gone)
+                return Target(t_ns, closed.to_json(), {"reason": POPUP_GONE})
         element = self._element(x, y, window, behind)
         focusable = element is not None and "focusable" in element.get("states", ())
         if window is not None and focusable:

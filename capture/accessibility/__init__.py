@@ -22,6 +22,7 @@ from capture.window import WindowInfo
 
 PASSWORD_ROLES = frozenset({"password text", "password"})
 LOOKUP_TIMEOUT_S = 0.25  # one element lookup, all its calls together
+POPUP_GONE = "the popup closed before the lookup"
 
 
 @dataclass(frozen=True, slots=True)

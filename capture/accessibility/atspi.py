@@ -22,6 +22,10 @@ MENU_ROLES = frozenset({"menu bar", "menu item", "menu", "popup menu"})
 MENU_DEPTH = 4
 
 
+class PopupGone(Exception):
+    """The popup under the point closed before it could be asked."""
+
+
 class NoAnswer(Exception):
     """The application did not answer in time."""
 
@@ -74,6 +78,8 @@ class AtspiElements:
             return ElementLookup(None, "no accessible element at the point")
         except NoAnswer:
             return ElementLookup(None, "no answer in time")
+        except PopupGone:
+            return ElementLookup(None, "the popup is not in the accessibility tree (closed?)")
         except (OSError, ConnectionError) as exc:
             self.close()
             self._tried = False
@@ -244,7 +250,10 @@ class AtspiElements:
             start = best[1]
             if popup and best[0] == 0:
                 # Qt lists a menu bar's open menu under its menu item, not as a top-level.
-                start = self._open_menu(app, best[1], x, y, deadline) or start
+                menu = self._open_menu(app, best[1], x, y, deadline)
+                if menu is None:
+                    raise PopupGone  # closed by the click itself: the window below is not it
+                start = menu
             return self._descend(app, start, x, y, deadline)
         except DBusErrorResponse:
             return None  # the element went away, or the app does not implement it
