@@ -13,6 +13,7 @@ Prints the recorder process's CPU time per wall second, median of the runs.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import subprocess
 import sys
@@ -36,6 +37,17 @@ def extract(revision: str, into: Path) -> Path:
     with tarfile.open(fileobj=BytesIO(archive)) as tar:
         tar.extractall(into, filter="data")
     return into
+
+
+def elements_found(db: Path) -> int:
+    """How many presses and key-downs the recording filed with an accessible element."""
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        (count,) = conn.execute(
+            "SELECT count(*) FROM events WHERE element LIKE '%\"role\"%'"
+        ).fetchone()
+    return int(count)
 
 
 def record_once(root: Path, env: dict[str, str], script: demo.Script, db: Path) -> float:
@@ -85,15 +97,19 @@ def main() -> None:
         try:
             script = demo.build(form.widgets, args.seed)
             runs: dict[str, list[float]] = {"with lookups": [], "baseline": []}
+            found: list[int] = []
             for i in range(args.repeat):
                 for name, root in (("with lookups", REPO), ("baseline", baseline)):
                     db = home / f"{name.replace(' ', '-')}-{i}.db"
                     runs[name].append(record_once(root, desktop.env, script, db))
+                    if name == "with lookups":
+                        found.append(elements_found(db))
         finally:
             form.stop()
             desktop.close()
             x.close()
     print(f"scripted demo ({len(script.presses)} presses), {args.repeat} runs each")
+    print(f"events filed with an accessible element, per run with lookups: {found}")
     for name, values in runs.items():
         shown = ", ".join(f"{v:.3f}" for v in values)
         print(f"{name:<14} cpu {statistics.median(values):.3f} core   ({shown})")

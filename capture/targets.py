@@ -62,8 +62,6 @@ class TargetLookup:
         self._password = False
         # The keyboard's element: (window id, element JSON, when, whether to look again).
         self._keyboard: tuple[int, dict[str, Any] | None, float, bool] = (0, None, 0.0, True)
-        self.lookups = 0
-        self.lookup_s: list[float] = []  # how long each element lookup took
 
     def put(self, item: ObservedEvent) -> None:
         self._queue.put((item, time.monotonic()))
@@ -98,8 +96,7 @@ class TargetLookup:
                 try:
                     got = self._queue.get(timeout=WATCH_S)
                 except queue.Empty:
-                    if self._windows is not None:
-                        self._windows.watch()
+                    self._watch()
                     continue
                 if got is _STOP:  # the listener stopped before: nothing comes after it
                     return
@@ -118,6 +115,14 @@ class TargetLookup:
                 if part is not None:
                     with contextlib.suppress(Exception):
                         part.close()
+
+    def _watch(self) -> None:
+        if self._windows is None:
+            return
+        try:
+            self._windows.watch()
+        except Exception:  # noqa: BLE001 - e.g. the X server went away; lookups then fail alone
+            self._windows = None
 
     def _resolve(self, item: ObservedEvent, queued: float) -> ObservedEvent:
         event = item.event
@@ -174,10 +179,7 @@ class TargetLookup:
             return {"reason": "no accessibility lookup"}
         if behind:
             return {"reason": "lookup skipped: the recorder was behind"}
-        started = time.perf_counter()
         found: ElementLookup = self._elements.at_point(x, y, window, self._timeout)
-        self.lookups += 1
-        self.lookup_s.append(time.perf_counter() - started)
         return found.to_json()
 
     def _focused_element(self, window: WindowInfo, behind: bool) -> dict[str, Any] | None:
@@ -185,10 +187,7 @@ class TargetLookup:
             return {"reason": "no accessibility lookup"}
         if behind:
             return {"reason": "lookup skipped: the recorder was behind"}
-        started = time.perf_counter()
         found: ElementLookup = self._elements.focused(window, self._timeout)
-        self.lookups += 1
-        self.lookup_s.append(time.perf_counter() - started)
         return found.to_json()
 
     def _password_signal(self) -> None:
