@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from capture.accessibility.atspi import AtspiElements, atspi_bus_address
 from capture.clock import SessionClock
@@ -13,8 +13,12 @@ from capture.errors import DemotraceError, SchemaOutdatedError
 from capture.events import RawEvent, WindowChange
 from capture.grabber import DEFAULT_FPS, MssScreen, check_fps
 from capture.listener import InjectionLog, InputListener
+from capture.privacy.exclusions import Exclusions
+from capture.privacy.guard import Privacy
+from capture.privacy.redact import Redaction
 from capture.recorder import Recorder, RecorderParts
 from capture.screen import read_screen
+from capture.screen_windows import ScreenWindow, WindowScanner, X11TopWindows
 from capture.segment import Step
 from capture.store.database import (
     Database,
@@ -101,6 +105,11 @@ def x11_parts(display_name: str) -> RecorderParts:
 
         return TargetLookup(lambda: X11Windows(display_name), elements, sink, on_password)
 
+    def scanner(
+        wanted: Callable[[str, str], bool], sink: Callable[[list[ScreenWindow]], None]
+    ) -> WindowScanner:
+        return WindowScanner(lambda: X11TopWindows(display_name), wanted, sink)
+
     def damage() -> DamageWatch | None:
         try:
             return DamageWatch(display_name)
@@ -112,6 +121,7 @@ def x11_parts(display_name: str) -> RecorderParts:
         screen_info=lambda: read_screen(display_name),
         listener=listener,
         window_watcher=watcher,
+        window_scanner=scanner,
         draw_hint=damage,
         targets=targets,
     )
@@ -124,6 +134,9 @@ def build_recorder(
     on_error: Callable[[DemotraceError], None] | None = None,
     on_stop_request: Callable[[], None] | None = None,
     on_steps: Callable[[list[Step]], None] | None = None,
+    exclusions: Exclusions | None = None,
+    redact_at_capture: Sequence[Redaction] = (),
+    on_privacy: Callable[[Privacy], None] | None = None,
 ) -> Recorder:
     return Recorder(
         db,
@@ -133,4 +146,7 @@ def build_recorder(
         on_error=on_error,
         on_stop_request=on_stop_request,
         on_steps=on_steps,
+        exclusions=exclusions,
+        redact_at_capture=redact_at_capture,
+        on_privacy=on_privacy,
     )

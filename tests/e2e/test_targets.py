@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from capture.privacy.secret import SECRET_PLACEHOLDER
 from capture.store.database import open_database, sqlite_url
 from capture.store.recording import load_recording
 from scripted.desktop import AccessibleApp, Desktop, start_accessible_app, start_gtk_app
@@ -134,7 +135,9 @@ def test_each_step_names_its_window_and_element(
     assert typed[0]["window"]["title"] == "Right window"
     assert (typed[0]["element"]["role"], typed[0]["element"]["name"]) == ("text", "Name")
 
-    # After Tab, the element is the one the application said got the focus.
+    # After Tab, the element is the one the application said got the focus: a
+    # password field, so secret mode was on before the first key of the password.
+    assert typed[1]["action"]["text"] == SECRET_PLACEHOLDER
     assert typed[1]["window"]["title"] == "Right window"
     assert (typed[1]["element"]["role"], typed[1]["element"]["name"]) == (
         "password text",
@@ -168,6 +171,11 @@ def test_each_step_names_its_window_and_element(
     popup = [t for t in timeline.targets if t.window and t.window.get("popup")]
     assert len(popup) == 2
     assert all(p.window and p.window["title"] == "Left window" for p in popup)
+    # The password's characters are nowhere in the store; "Ada" typed before it is.
+    typed_keys = "".join(e.event.char or "" for e in timeline.events)
+    assert "Ada" in typed_keys
+    assert not set("hunter2") & set(typed_keys), typed_keys
+    assert [m.label for m in timeline.markers if m.kind == "secret"] == ["on", "off"]
 
 
 def test_a_hung_application_does_not_stall_recording(
@@ -241,7 +249,7 @@ def test_steps_in_a_gtk_application(
         assert (element["role"], element["name"]) == (role, name), element
         assert inside(at, element["bbox"])
         assert element["path"][0] == {"role": "frame", "name": "GTK window"}
-    assert [t["action"]["text"] for t in typed] == ["ab", "pw"]
+    assert [t["action"]["text"] for t in typed] == ["ab", SECRET_PLACEHOLDER]
     assert (typed[0]["element"]["role"], typed[0]["element"]["name"]) == ("text", "Email")
     assert (typed[1]["element"]["role"], typed[1]["element"]["name"]) == ("password text", "Secret")
 
