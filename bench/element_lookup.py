@@ -25,7 +25,8 @@ def main() -> None:
     args = parser.parse_args()
 
     from bench.record import start_form
-    from capture.accessibility import LOOKUP_TIMEOUT_S, AtspiElements, atspi_bus_address
+    from capture.accessibility import LOOKUP_TIMEOUT_S
+    from capture.accessibility.atspi import AtspiElements, atspi_bus_address
     from capture.window import X11Windows
     from scripted.desktop import Desktop
     from scripted.xserver import XServer
