@@ -21,7 +21,13 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from capture.accessibility import LOOKUP_TIMEOUT_S, POPUP_GONE, ElementLookup, Elements
+from capture.accessibility import (
+    LOOKUP_TIMEOUT_S,
+    POPUP_GONE,
+    ElementLookup,
+    Elements,
+    is_password,
+)
 from capture.events import EventKind, Target
 from capture.window import WindowInfo, X11Windows
 from capture.writer import ObservedEvent
@@ -192,8 +198,6 @@ class TargetLookup:
 
     def _password_signal(self) -> None:
         """Whether the element that has the keyboard is a password field, on each change."""
-        from capture.accessibility import is_password
-
         element = self._keyboard[1]
         if element is None or "reason" in element:
             return
