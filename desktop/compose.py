@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 
+from capture.accessibility.atspi import AtspiElements, atspi_bus_address
 from capture.clock import SessionClock
 from capture.damage import DamageUnsupported, DamageWatch
 from capture.errors import DemotraceError, SchemaOutdatedError
@@ -27,7 +28,9 @@ from capture.store.database import (
     store_url,
 )
 from capture.store.sessions import blob_store_for
-from capture.window import WindowWatcher, X11ActiveWindow
+from capture.targets import TargetLookup
+from capture.window import WindowWatcher, X11ActiveWindow, X11Windows
+from capture.writer import ObservedEvent
 
 
 def tune_allocator() -> None:
@@ -110,6 +113,20 @@ def x11_parts(display_name: str) -> RecorderParts:
     def watcher(clock: SessionClock, sink: Callable[[WindowChange], None]) -> WindowWatcher:
         return WindowWatcher(lambda: X11ActiveWindow(display_name), clock, sink)
 
+    def targets(
+        sink: Callable[[ObservedEvent], None], on_password: Callable[[bool], None]
+    ) -> TargetLookup:
+        session_bus = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
+
+        def elements(windows: X11Windows) -> AtspiElements:
+            found = AtspiElements(
+                lambda: atspi_bus_address(windows.display, session_bus), on_password
+            )
+            found.connect()  # from the start: focus changes are announced, never asked for
+            return found
+
+        return TargetLookup(lambda: X11Windows(display_name), elements, sink, on_password)
+
     def scanner(
         wanted: Callable[[str, str], bool], sink: Callable[[list[ScreenWindow]], None]
     ) -> WindowScanner:
@@ -128,6 +145,7 @@ def x11_parts(display_name: str) -> RecorderParts:
         window_watcher=watcher,
         window_scanner=scanner,
         draw_hint=damage,
+        targets=targets,
     )
 
 

@@ -68,6 +68,7 @@ def computed_steps(timeline: Recording, edit_log: Iterable[EditRecord] = ()) -> 
         markers=timeline.markers,
         windows=timeline.windows,
         rules=rules,
+        targets=timeline.targets,
     )
     return apply_edits(
         steps,
