@@ -105,7 +105,7 @@ class Database:
     url: str
     engine: Engine
     sessions: sessionmaker[Session]
-    readonly: bool = False
+    readonly: bool = False  # a SQLite file opened mode=ro
 
     @property
     def sqlite_path(self) -> Path | None:
@@ -208,7 +208,9 @@ def open_database(url: str, *, migrate: bool = True, readonly: bool = False) -> 
         url=given,
         engine=engine,
         sessions=sessionmaker(engine, expire_on_commit=False),
-        readonly=readonly,
+        # Only SQLite files are opened read-only; a server database takes the
+        # same connection for the few writes a reader makes (recovering sessions).
+        readonly=readonly and path is not None,
     )
 
 
