@@ -177,6 +177,9 @@ def test_every_injected_event_is_stored_in_order(
         "tags",
         "error_type",
         "comments",
+        "outcome_reason",
+        "element",
+        "fault",
     }
     actions = [step["action"] for step in steps]
     assert {"type": "type", "text": TYPED} in actions
