@@ -183,7 +183,7 @@ def session_record(db: Database, session_id: str) -> dict[str, Any]:
             "id": row.id,
             "task_text": row.task,
             "task": task,
-            "status": row.status,
+            "status": "interrupted" if orphaned(row) else row.status,
             "stage": row.stage,
             "origin": row.origin,
             "source_session_id": row.source_session_id,

@@ -59,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     if args.max_size is not None and args.max_size < 64:
         raise DemotraceError(f"--max-size must be at least 64 pixels, not {args.max_size}")
     chosen = exporter(args.format)
-    db = open_store(args.db)
+    db = open_store(args.db, readonly=True)
     try:
         ids = [s.id for s in list_sessions(db)] if args.all else [resolve_session(db, args.session)]
         sources = [StoreTrajectory(db, sid) for sid in ids]

@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from factories import Script, damage, stored_session
+from factories import Script, damage, session_row
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
@@ -22,7 +22,7 @@ def digest(path: Path) -> str:
 
 def a_store(path: Path) -> Path:
     db = open_database(sqlite_url(path))
-    stored_session(db, Script().click(10, 10).type("hi"))
+    session_row(db, Script().click(10, 10).type("hi"))
     db.close()
     return path
 
