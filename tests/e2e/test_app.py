@@ -6,6 +6,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -119,11 +120,36 @@ def test_screenshot_of_the_main_window(
     window.record_button.click()
     time.sleep(0.3)
     qtbot.wait(100)
-    assert window.grab().save(str(shots / "main-window-recording.png"))
+    recording = window.grab()
+    assert recording.save(str(shots / "main-window-recording.png"))
     window.stop_button.click()
     qtbot.wait(200)
-    image = window.grab().toImage()
-    assert image.width() >= 900 and image.height() >= 500
+    idle = window.grab()
+    assert idle.width() >= 900 and idle.height() >= 500
     out = shots / "main-window.png"
-    assert window.grab().save(str(out))
-    assert out.stat().st_size > 10_000
+    assert idle.save(str(out))
+
+    # What is drawn, not only how big: text where the widgets are, and the state
+    # line and the sessions table redrawn when the recording stopped.
+    shot, after = recording.toImage(), idle.toImage()
+    for widget in (window.stop_button, window.pause_button, window.state_label):
+        assert _ink(shot, window, widget) > 20, widget  # enabled while recording
+    for widget in (window.record_button, window.task):
+        assert _ink(after, window, widget) > 20, widget  # enabled once stopped
+    assert _ink(shot, window, window.state_label) != _ink(after, window, window.state_label)
+    assert model.rowCount() == 1
+    first_row = window.table.viewport()
+    assert _ink(after, window, first_row) > _ink(shot, window, first_row) + 20
+
+
+def _ink(image: Any, window: MainWindow, widget: Any) -> int:
+    """Dark pixels (text, icons) in ``widget``'s rectangle of a grab of ``window``."""
+    ratio = image.devicePixelRatio()
+    origin = widget.mapTo(window, widget.rect().topLeft())
+    x0, y0 = round(origin.x() * ratio), round(origin.y() * ratio)
+    w, h = round(widget.width() * ratio), round(widget.height() * ratio)
+    return sum(
+        image.pixelColor(x, y).lightness() < 110
+        for y in range(y0, min(y0 + h, image.height()), 2)
+        for x in range(x0, min(x0 + w, image.width()), 2)
+    )
