@@ -92,6 +92,11 @@ def damage_of(exc: BaseException) -> str | None:
 
 
 def damaged_error(path: Path | str, reason: str) -> StoreError:
+    if reason == "file is not a database":
+        return StoreError(
+            f"{path} is not a SQLite database, or its header is damaged; it was left as it "
+            "is: check the path, or restore it from a backup"
+        )
     return StoreError(
         f"{path} is damaged ({reason}); it was left as it is: restore it from a backup "
         f"(or try `sqlite3 {path} .recover`)"
