@@ -17,11 +17,11 @@ from capture.screen import read_screen
 from capture.segment import Step
 from capture.store.database import (
     Database,
-    default_store_path,
     open_database,
     sqlite_url,
     store_url,
 )
+from capture.store.paths import default_store_path
 from capture.store.sessions import blob_store_for
 from capture.window import WindowWatcher, X11ActiveWindow
 

@@ -31,13 +31,6 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-def default_store_path() -> Path:
-    """Where recordings go unless told otherwise: the user's data directory."""
-    from platformdirs import user_data_path
-
-    return Path(user_data_path("demotrace")) / "demotrace.db"
-
-
 def store_url(ref: str) -> str:
     """A database URL from what a person types: a URL as it is, anything else a SQLite file."""
     if "://" in ref:
