@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 from typing import Protocol
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -70,7 +71,7 @@ class MainWindow(QMainWindow):
         self.pause_button.clicked.connect(self.toggle_pause)
         self.mark_button.clicked.connect(self.mark)
         self.stop_button.clicked.connect(self.stop_recording)
-        self.state_label = QLabel()
+        self.state_label = QLabel(wordWrap=True)
 
         controls = QHBoxLayout()
         controls.addWidget(self.task, 1)
@@ -191,10 +192,18 @@ class MainWindow(QMainWindow):
         self.pause_button.setText("Resume" if state is State.PAUSED else "Pause")
         if self._recorder and recording:
             keys = ", ".join(f"{h.label} {h.description}" for h in CONTROL_HOTKEYS)
+            privacy = self._recorder.privacy
             self.state_label.setText(
                 f"<b>{'Paused' if state is State.PAUSED else 'Recording'}</b> "
                 f"session {short_id(self._recorder.session_id)} · "
-                f"{self._step_count} steps so far · {keys}"
+                f"{self._step_count} steps so far · "
+                + (
+                    f"<b>capture paused: {escape(privacy.excluded)} has the focus</b> · "
+                    if privacy.excluded
+                    else ""
+                )
+                + ("<b>secret mode: typing is not recorded</b> · " if privacy.secret else "")
+                + keys
             )
         else:
             self.state_label.setText(

@@ -47,9 +47,21 @@ class FormApp:
         stop_process(self.proc)
 
 
-def start_form(x: XServer, log: Path, geometry: str = "0,0,1000,800") -> FormApp:
+def start_form(
+    x: XServer, log: Path, geometry: str = "0,0,1000,800", title: str | None = None
+) -> FormApp:
+    titled = ["--title", title] if title else []
     proc = subprocess.Popen(
-        [sys.executable, "-m", "scripted.apps.form", "--geometry", geometry, "--log", str(log)],
+        [
+            sys.executable,
+            "-m",
+            "scripted.apps.form",
+            "--geometry",
+            geometry,
+            "--log",
+            str(log),
+            *titled,
+        ],
         env=x.env,
         cwd=ROOT,
         stdout=subprocess.PIPE,

@@ -13,6 +13,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from capture.errors import StoreError
+from capture.store.database import private_dir
 from capture.store.models import BlobRow
 
 
@@ -43,7 +44,9 @@ class DirectoryBlobStore:
         path = self._path(digest)
         if path.exists():
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.parent.is_dir():
+            private_dir(path.parent)
+        # mkstemp creates the file owner-only (0600).
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as fh:

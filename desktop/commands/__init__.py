@@ -10,6 +10,6 @@ from types import ModuleType
 
 
 def command_modules() -> list[ModuleType]:
-    from desktop.commands import export, record, sessions, steps
+    from desktop.commands import export, record, redact, sessions, steps
 
-    return [record, sessions, steps, export]
+    return [record, sessions, steps, export, redact]

@@ -48,13 +48,9 @@ def scroll_words(dx: int, dy: int) -> str:
 
 
 def size(n: int | None) -> str:
-    if n is None:
-        return "-"
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if n < 1024 or unit == "GiB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024  # type: ignore[assignment]
-    return f"{n} B"
+    from capture.store.usage import format_size
+
+    return format_size(n)
 
 
 def table(rows: Sequence[Sequence[str]]) -> None:

@@ -86,6 +86,12 @@ def test_record_pause_mark_and_stop_from_the_window(
     qtbot.wait(300)
     session_id = window.recorder.session_id
     assert "steps so far" in window.state_label.text()
+    on_display.xdotool("key", "ctrl+alt+h")  # secret mode, from anywhere: the window says so
+    qtbot.waitUntil(lambda: "secret mode:" in window.state_label.text(), timeout=2000)
+    if os.environ.get("DEMOTRACE_SCREENSHOTS"):
+        window.grab().save(str(Path(os.environ["DEMOTRACE_SCREENSHOTS"]) / "secret-mode.png"))
+    on_display.xdotool("key", "ctrl+alt+h")
+    qtbot.waitUntil(lambda: "secret mode:" not in window.state_label.text(), timeout=2000)
     on_display.xdotool("key", "ctrl+alt+s")  # the stop hotkey, pressed anywhere
     qtbot.waitUntil(lambda: window.recorder is None, timeout=5000)
 
@@ -103,7 +109,7 @@ def test_record_pause_mark_and_stop_from_the_window(
         rgb = FrameReader(blob_store_for(store)).rgb(frame.blob, s)
     assert [int(v) for v in rgb[g.center().y(), g.center().x()]] == [128, 128, 128]
     assert [int(v) for v in rgb[300, 300]] != [128, 128, 128]
-    assert [m.kind for m in timeline.markers] == ["pause", "resume", "mark"]
+    assert [m.kind for m in timeline.markers] == ["pause", "resume", "mark", "secret", "secret"]
 
 
 def test_screenshot_of_the_main_window(
