@@ -37,11 +37,11 @@ def test_other_keys_and_releases_are_no_command() -> None:
 
 
 def test_a_row_added_to_the_table_reaches_recorder_and_segmentation() -> None:
-    table = (*CONTROL_HOTKEYS, ControlHotkey("secret", "ctrl+alt+h", "secret mode on/off"))
-    press = RawEvent(0, EventKind.KEY_DOWN, key="h", modifiers=frozenset({"ctrl", "alt"}))
-    assert Hotkeys(table).command(press) == "secret"
+    table = (*CONTROL_HOTKEYS, ControlHotkey("note", "ctrl+alt+n", "type a note"))
+    press = RawEvent(0, EventKind.KEY_DOWN, key="n", modifiers=frozenset({"ctrl", "alt"}))
+    assert Hotkeys(table).command(press) == "note"
     rules = dataclasses.replace(SegmentationRules(), control_hotkeys=tuple(h.keys for h in table))
-    steps = segment(Script().hotkey("ctrl", "alt", "h").events, rules=rules)
+    steps = segment(Script().hotkey("ctrl", "alt", "n").events, rules=rules)
     assert steps == []
 
 
