@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,11 @@ class FormApp:
 
 
 def start_form(
-    x: XServer, log: Path, geometry: str = "0,0,1000,800", title: str | None = None
+    x: XServer,
+    log: Path,
+    geometry: str = "0,0,1000,800",
+    title: str | None = None,
+    options: Sequence[str] = (),
 ) -> FormApp:
     titled = ["--title", title] if title else []
     proc = subprocess.Popen(
@@ -61,6 +66,7 @@ def start_form(
             "--log",
             str(log),
             *titled,
+            *options,
         ],
         env=x.env,
         cwd=ROOT,

@@ -25,6 +25,9 @@ class BlobStore(Protocol):
 
     def get(self, digest: str, session: Session) -> bytes: ...
 
+    def discard(self, digest: str, session: Session) -> None:
+        """Remove a blob this writer just stored, when what was to reference it failed."""
+
     def size_bytes(self) -> int | None: ...
 
 
@@ -62,6 +65,9 @@ class DirectoryBlobStore:
         except FileNotFoundError:
             raise StoreError(f"frame {digest} is missing from {self.root}") from None
 
+    def discard(self, digest: str, session: Session) -> None:
+        self._path(digest).unlink(missing_ok=True)
+
     def size_bytes(self) -> int | None:
         if not self.root.exists():
             return 0
@@ -90,6 +96,9 @@ class DatabaseBlobStore:
         if data is None:
             raise StoreError(f"frame {digest} is missing from the database")
         return bytes(data)
+
+    def discard(self, digest: str, session: Session) -> None:
+        pass  # rolled back with the transaction that wrote it
 
     def size_bytes(self) -> int | None:
         return None

@@ -10,6 +10,6 @@ from types import ModuleType
 
 
 def command_modules() -> list[ModuleType]:
-    from desktop.commands import export, record, redact, sessions, steps
+    from desktop.commands import export, importing, record, redact, replay, sessions, steps
 
-    return [record, sessions, steps, export, redact]
+    return [record, sessions, steps, export, redact, importing, replay]
