@@ -22,11 +22,11 @@ from capture.screen_windows import ScreenWindow, WindowScanner, X11TopWindows
 from capture.segment import Step
 from capture.store.database import (
     Database,
-    default_store_path,
     open_database,
     sqlite_url,
     store_url,
 )
+from capture.store.paths import default_store_path
 from capture.store.sessions import blob_store_for
 from capture.targets import TargetLookup
 from capture.window import WindowWatcher, X11ActiveWindow, X11Windows
