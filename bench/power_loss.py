@@ -117,15 +117,23 @@ class Zygote:
         self.proc.stdout.close()
 
 
-def gone(pid: int, timeout: float = 10) -> None:
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/status").read_text().splitlines()[2]
+    except OSError as exc:
+        return str(exc)
+
+
+def gone(pid: int, timeout: float = 10) -> bool:
+    """Wait for ``pid`` to be gone; False if it still exists after ``timeout``."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
             os.kill(pid, 0)
         except ProcessLookupError:
-            return
+            return True
         time.sleep(0.01)
-    raise RuntimeError(f"process {pid} outlived SIGKILL")
+    return False
 
 
 @dataclass
@@ -139,6 +147,8 @@ class Kill:
 class PowerLoss:
     kills: list[Kill] = field(default_factory=list)
     integrity: list[str] = field(default_factory=list)
+    died: list[int] = field(default_factory=list)  # recorders that ended before their kill
+    stuck: list[int] = field(default_factory=list)  # still there 10 s after SIGKILL
     dangling_frames: int = 0
 
     @property
@@ -171,14 +181,20 @@ def run(
                 kill_at = time.monotonic() + rng.uniform(0.0, max_after_s)
             time.sleep(max(0.0, kill_at - time.monotonic()))
             killed_wall = time.time_ns()
-            os.killpg(pid, signal.SIGKILL)
-            gone(pid)
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except ProcessLookupError:  # it ended on its own: a failure of its own
+                result.died.append(len(result.kills))
+            if not gone(pid):
+                result.stuck.append(len(result.kills))
+                print(f"process {pid} after SIGKILL: {_state(pid)}", file=sys.stderr)
             if session is None:  # it may have said so just before the kill
                 session = zygote.session_line(0.05)
             kill = Kill(time.monotonic() - forked, session)
             result.kills.append(kill)
             result.integrity.append(integrity(db_path))
-            if session is not None:
+            ended_itself = bool(result.died) and result.died[-1] == len(result.kills) - 1
+            if session is not None and not ended_itself:
                 kill.lost_s = lost_input_s(db_path, session, killed_wall)
         result.dangling_frames = dangling_frames(db_path)
     finally:
@@ -240,6 +256,8 @@ def main() -> int:
     print(f"during recording      {len(losses)} (the rest hit start-up)")
     print(f"integrity_check ok    {len(result.integrity) - len(bad)}/{len(result.integrity)}")
     print(f"frame rows w/o blob   {result.dangling_frames}")
+    print(f"ended before the kill {len(result.died)} (at kills {result.died})")
+    print(f"there 10 s after kill {len(result.stuck)} (at kills {result.stuck})")
     if losses:
         print(f"input lost, median    {statistics.median(losses) * 1000:.0f} ms")
         p95 = sorted(losses)[int(0.95 * (len(losses) - 1))]

@@ -12,11 +12,12 @@ from capture.errors import DemotraceError
 from capture.recorder import Recorder
 from capture.segment import Step
 from capture.store.sessions import list_sessions
-from desktop.compose import build_recorder, open_store, tune_allocator
+from desktop.compose import build_recorder, keep_singletons_alive, open_store, tune_allocator
 
 
 def run_app(db_url: str | None) -> int:
     tune_allocator()
+    keep_singletons_alive()
     display = require_x_display(os.environ)
     db = open_store(db_url)
 

@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 
+from capture.accessibility.atspi import AtspiElements, atspi_bus_address
 from capture.clock import SessionClock
 from capture.damage import DamageUnsupported, DamageWatch
 from capture.errors import DemotraceError, SchemaOutdatedError
@@ -21,13 +22,15 @@ from capture.screen_windows import ScreenWindow, WindowScanner, X11TopWindows
 from capture.segment import Step
 from capture.store.database import (
     Database,
-    default_store_path,
     open_database,
     sqlite_url,
     store_url,
 )
+from capture.store.paths import default_store_path
 from capture.store.sessions import blob_store_for
-from capture.window import WindowWatcher, X11ActiveWindow
+from capture.targets import TargetLookup
+from capture.window import WindowWatcher, X11ActiveWindow, X11Windows
+from capture.writer import ObservedEvent
 
 
 def tune_allocator() -> None:
@@ -52,6 +55,28 @@ def tune_allocator() -> None:
         ctypes.CDLL(name).mallopt(m_arena_max, 1)
     except (OSError, AttributeError):
         pass  # not glibc: nothing to tune
+
+
+def keep_singletons_alive() -> None:
+    """Guard the interpreter against PySide6 6.12 taking references from None, True and False.
+
+    Its bindings return None from every void method (``setText``, ``update``,
+    every ``QPainter.draw*``) and True from ``Signal.emit`` without taking a
+    reference. On Python 3.12+ these objects are immortal and that is harmless;
+    on 3.11 each call takes one reference away, and a busy window (a timeline
+    painting thousands of ticks, playback at 30 frames a second) brings one to
+    zero within minutes: "Fatal Python error: deallocating None". Giving them
+    more references than any process could take keeps 3.11 as safe as 3.12.
+    Call before any Qt object is made.
+    """
+    if sys.version_info >= (3, 12):
+        return
+    import ctypes
+
+    for singleton in (None, True, False):
+        refcount = ctypes.c_ssize_t.from_address(id(singleton))  # ob_refcnt: PyObject's first field
+        if refcount.value < 1 << 40:
+            refcount.value += 1 << 40
 
 
 def default_db_url(env: Mapping[str, str]) -> str:
@@ -88,6 +113,20 @@ def x11_parts(display_name: str) -> RecorderParts:
     def watcher(clock: SessionClock, sink: Callable[[WindowChange], None]) -> WindowWatcher:
         return WindowWatcher(lambda: X11ActiveWindow(display_name), clock, sink)
 
+    def targets(
+        sink: Callable[[ObservedEvent], None], on_password: Callable[[bool], None]
+    ) -> TargetLookup:
+        session_bus = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
+
+        def elements(windows: X11Windows) -> AtspiElements:
+            found = AtspiElements(
+                lambda: atspi_bus_address(windows.display, session_bus), on_password
+            )
+            found.connect()  # from the start: focus changes are announced, never asked for
+            return found
+
+        return TargetLookup(lambda: X11Windows(display_name), elements, sink, on_password)
+
     def scanner(
         wanted: Callable[[str, str], bool], sink: Callable[[list[ScreenWindow]], None]
     ) -> WindowScanner:
@@ -106,6 +145,7 @@ def x11_parts(display_name: str) -> RecorderParts:
         window_watcher=watcher,
         window_scanner=scanner,
         draw_hint=damage,
+        targets=targets,
     )
 
 

@@ -191,7 +191,7 @@ class MainWindow(QMainWindow):
             button.setEnabled(recording)
         self.pause_button.setText("Resume" if state is State.PAUSED else "Pause")
         if self._recorder and recording:
-            keys = ", ".join(f"{h.label} {h.description}" for h in CONTROL_HOTKEYS)
+            keys = ", ".join(f"{h.label} {escape(h.description)}" for h in CONTROL_HOTKEYS)
             privacy = self._recorder.privacy
             self.state_label.setText(
                 f"<b>{'Paused' if state is State.PAUSED else 'Recording'}</b> "

@@ -6,9 +6,10 @@ Each kind is kept sorted by time, whatever order it arrives in.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
-from capture.events import Marker, WindowChange
+from capture.events import Marker, Target, WindowChange
 from capture.segment.steps import FrameId, Window
 
 
@@ -23,6 +24,7 @@ class SegmentContext:
         self._pause_t: list[int] = []  # pause and resume markers
         self._window_t: list[int] = []
         self._window: list[Window] = []
+        self._targets: dict[int, Target] = {}  # by the time of their press or key-down
 
     # -- feeding
 
@@ -51,6 +53,10 @@ class SegmentContext:
             i = bisect_right(self._window_t, w.t_ns)
             self._window_t.insert(i, w.t_ns)
             self._window.insert(i, Window(w.title, w.app))
+
+    def add_targets(self, targets: Iterable[Target]) -> None:
+        for target in targets:
+            self._targets[target.t_ns] = target
 
     # -- questions
 
@@ -103,3 +109,15 @@ class SegmentContext:
     def window_at(self, t: int) -> Window | None:
         i = bisect_right(self._window_t, t)
         return self._window[i - 1] if i else None
+
+    def window_of_action(self, t: int) -> Window | None:
+        """The window of the action starting at ``t``: where its press or key-down landed,
+        else the active window polled last before it."""
+        target = self._targets.get(t)
+        if target is not None and target.window is not None:
+            return Window(str(target.window.get("title", "")), str(target.window.get("app", "")))
+        return self.window_at(t)
+
+    def element_of_action(self, t: int) -> Mapping[str, Any] | None:
+        target = self._targets.get(t)
+        return None if target is None else target.element

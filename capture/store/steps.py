@@ -41,8 +41,11 @@ def replace_steps(s: Session, session_id: str, steps: Sequence[Step]) -> None:
 
 def stored_steps(db: Database, session_id: str) -> list[Step]:
     with db.session() as s:
-        rows = s.scalars(
-            select(StepRow).where(StepRow.session_id == session_id).order_by(StepRow.index)
+        # Plain rows (attribute access by column name), not ORM objects: long sessions load faster.
+        rows = s.execute(
+            select(*StepRow.__table__.columns)
+            .where(StepRow.session_id == session_id)
+            .order_by(StepRow.index)
         )
         return [step_from_row(r) for r in rows]
 
@@ -67,6 +70,7 @@ def computed_steps(timeline: Recording, edit_log: Iterable[EditRecord] = ()) -> 
         markers=timeline.markers,
         windows=timeline.windows,
         rules=rules,
+        targets=timeline.targets,
     )
     if timeline.fault is not None:
         steps = label_injected(steps, timeline.fault)

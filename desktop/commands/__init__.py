@@ -11,15 +11,31 @@ from types import ModuleType
 
 def command_modules() -> list[ModuleType]:
     from desktop.commands import (
+        compare,
         export,
         importing,
         inject,
         record,
         redact,
         replay,
+        review,
         sessions,
         stats,
         steps,
+        view,
     )
 
-    return [record, sessions, steps, export, redact, importing, replay, inject, stats]
+    return [
+        record,
+        sessions,
+        steps,
+        export,
+        redact,
+        importing,
+        replay,
+        review,
+        compare,
+        view,
+        inject,
+        stats,
+    ]

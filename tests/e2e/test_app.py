@@ -6,6 +6,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -125,11 +126,42 @@ def test_screenshot_of_the_main_window(
     window.record_button.click()
     time.sleep(0.3)
     qtbot.wait(100)
-    assert window.grab().save(str(shots / "main-window-recording.png"))
+    recording = window.grab()
+    assert recording.save(str(shots / "main-window-recording.png"))
+    # What is drawn, not only how big: text where the enabled widgets are, and the
+    # state line and the sessions table redrawn once the recording stopped.
+    parts = {
+        "record": window.record_button,
+        "stop": window.stop_button,
+        "pause": window.pause_button,
+        "task": window.task,
+        "state": window.state_label,
+        "rows": window.table.viewport(),
+    }
+    during = {name: _ink(recording.toImage(), window, w) for name, w in parts.items()}
     window.stop_button.click()
     qtbot.wait(200)
-    image = window.grab().toImage()
-    assert image.width() >= 900 and image.height() >= 500
+    idle = window.grab()
+    assert idle.width() >= 900 and idle.height() >= 500
     out = shots / "main-window.png"
-    assert window.grab().save(str(out))
-    assert out.stat().st_size > 10_000
+    assert idle.save(str(out))
+    after = {name: _ink(idle.toImage(), window, w) for name, w in parts.items()}
+
+    assert min(during["stop"], during["pause"], during["state"]) > 20, during
+    assert min(after["record"], after["task"], after["state"]) > 20, after
+    assert during["state"] != after["state"]
+    assert model.rowCount() == 1
+    assert after["rows"] > 20 and after["rows"] != during["rows"]
+
+
+def _ink(image: Any, window: MainWindow, widget: Any) -> int:
+    """Dark pixels (text, icons) in ``widget``'s rectangle of a grab of ``window``."""
+    ratio = image.devicePixelRatio()
+    origin = widget.mapTo(window, widget.rect().topLeft())
+    x0, y0 = round(origin.x() * ratio), round(origin.y() * ratio)
+    w, h = round(widget.width() * ratio), round(widget.height() * ratio)
+    return sum(
+        image.pixelColor(x, y).lightness() < 110
+        for y in range(y0, min(y0 + h, image.height()), 2)
+        for x in range(x0, min(x0 + w, image.width()), 2)
+    )
