@@ -25,6 +25,12 @@ def _offset(text: str) -> tuple[int, int]:
     return dx, dy
 
 
+def _stop_keys() -> str:
+    from capture.hotkeys import CONTROL_HOTKEYS
+
+    return next(h.keys for h in CONTROL_HOTKEYS if h.name == "stop")
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     inject = sub.add_parser(
         "inject",
@@ -32,8 +38,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         description=(
             "Replays the steps before K of a recorded session, applies the fault at step K, "
             "then hands over: prints 'recording session <ID>' and records what the person "
-            "does until SIGINT, SIGTERM or the stop hotkey. The new session links to its "
-            "source; its steps are tagged replayed, injected_fault and recovery."
+            f"does until SIGINT, SIGTERM or the stop hotkey ({_stop_keys()}). The new session "
+            "links to its source; its steps are tagged replayed, injected_fault and recovery."
         ),
     )
     inject.add_argument(
