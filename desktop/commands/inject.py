@@ -171,6 +171,9 @@ def _record(
             print(f"recording session {session_id}", flush=True)
             while not stop.is_set():
                 stop.wait(0.2)
+        else:
+            print(f"stopped before the fault; session {session_id} holds the replayed steps",
+                  file=sys.stderr)  # fmt: skip
     finally:
         if injected.dialog is not None:
             injected.dialog.close()
