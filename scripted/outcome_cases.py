@@ -33,9 +33,9 @@ SETTLE_S = 0.7
 class Case:
     name: str
     expected: str
-    kind: str  # click | type | key | hotkey | scroll
+    kind: str  # click | type | key | hotkey | scroll | hscroll | drag
     arg: str  # widget name, text, or key names
-    notches: int = 3
+    notches: int = 3  # scroll: > 0 down (or right), < 0 up (or left)
 
 
 def _round(first_name: str, email: str) -> list[Case]:
@@ -73,6 +73,27 @@ def all_cases() -> list[Case]:
     return [*_round("Ada Lovelace", "ada@example.org"), *_round("Grace", "grace@navy.mil")]
 
 
+def form_cases() -> list[Case]:
+    """Cases on the test form (scripted/apps/form.py), which starts with the caret in name."""
+    return [
+        Case("click the email field", "success", "click", "email"),
+        Case("type an email", "success", "type", "bob@example.org"),
+        Case("toggle the patch green", "success", "click", "toggle"),
+        Case("toggle it back", "success", "click", "toggle"),
+        Case("click the coloured patch", "failure", "click", "patch"),
+        Case("click the counter label", "failure", "click", "counter"),
+        Case("scroll the list down", "success", "scroll", "list", 3),
+        Case("scroll the list back up", "success", "scroll", "list", -3),
+        Case("scroll up past the top", "failure", "scroll", "list", -3),
+        Case("scroll the table sideways", "success", "hscroll", "table", 3),
+        Case("tick the check box", "success", "click", "check"),
+        Case("type with the check box focused", "failure", "type", "xyz"),
+        Case("draw on the canvas", "success", "drag", "canvas"),
+        Case("click the notes field", "success", "click", "notes"),
+        Case("type a note", "success", "type", "hello there"),
+    ]
+
+
 def quick_cases() -> list[Case]:
     """A handful that covers each cue, for the test suite."""
     return [
@@ -100,9 +121,12 @@ class Result:
         return self.suggested == self.case.expected
 
 
-def start_outcomes_app(x: XServer) -> tuple[subprocess.Popen[str], dict[str, list[int]]]:
+def start_app(
+    x: XServer, app: str = "outcomes"
+) -> tuple[subprocess.Popen[str], dict[str, list[int]]]:
+    """``scripted.apps.<app>`` on ``x``, once it says it is ready, with its widgets."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "scripted.apps.outcomes"],
+        [sys.executable, "-m", f"scripted.apps.{app}"],
         env=x.env,
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -115,7 +139,7 @@ def start_outcomes_app(x: XServer) -> tuple[subprocess.Popen[str], dict[str, lis
         line = read_line(proc, max(0.1, deadline - time.monotonic())).strip()
         if not line and proc.poll() is not None:
             stop_process(proc)
-            raise RuntimeError("outcomes app exited before it was ready")
+            raise RuntimeError(f"{app} app exited before it was ready")
         if line.startswith("{"):
             widgets = json.loads(line)["widgets"]
         elif line == "ready":
@@ -126,17 +150,30 @@ def _center(widgets: dict[str, list[int]], name: str) -> tuple[int, int]:
     x, y, w, h = widgets[name]
     if name == "caption":
         return x + w - 20, y + h // 2  # past the end of the text: nothing there to click
+    if name == "check":
+        return x + 10, y + h // 2  # on the box itself: past its text a click does nothing
     return x + w // 2, y + h // 2
 
 
 def play(x: XServer, widgets: dict[str, list[int]], case: Case) -> None:
-    if case.kind in ("click", "scroll"):
+    if case.kind in ("click", "scroll", "hscroll", "drag"):
         cx, cy = _center(widgets, case.arg)
+        if case.kind == "drag":
+            cx -= 150
         x.xdotool("mousemove", str(cx), str(cy))
         time.sleep(0.35)  # hover effects belong to the before-frame
-        button = "1" if case.kind == "click" else "5"
-        for _ in range(1 if case.kind == "click" else case.notches):
-            x.xdotool("click", button)
+        if case.kind == "click":
+            x.xdotool("click", "1")
+        elif case.kind == "drag":
+            x.xdotool("mousedown", "1")
+            for i in range(1, 11):
+                x.xdotool("mousemove", str(cx + 30 * i), str(cy + (i % 3) * 8))
+            x.xdotool("mouseup", "1")
+        else:
+            buttons = ("5", "4") if case.kind == "scroll" else ("7", "6")
+            button = buttons[0] if case.notches > 0 else buttons[1]
+            for _ in range(abs(case.notches)):
+                x.xdotool("click", button)
     elif case.kind == "type":
         x.xdotool("type", "--delay", "25", case.arg)
     else:
@@ -146,14 +183,11 @@ def play(x: XServer, widgets: dict[str, list[int]], case: Case) -> None:
 
 def _matches(step: dict[str, Any], case: Case, widgets: dict[str, list[int]]) -> bool:
     action = step["action"]
-    if case.kind == "click":
-        return action["type"] == "click" and (action["x"], action["y"]) == _center(
-            widgets, case.arg
-        )
-    if case.kind == "scroll":
-        return action["type"] == "scroll" and (action["x"], action["y"]) == _center(
-            widgets, case.arg
-        )
+    if case.kind in ("click", "scroll", "hscroll"):
+        kind = "click" if case.kind == "click" else "scroll"
+        return action["type"] == kind and (action["x"], action["y"]) == _center(widgets, case.arg)
+    if case.kind == "drag":
+        return action["type"] == "drag"
     if case.kind == "type":
         return action["type"] == "type" and action["text"] == case.arg
     keys = case.arg.split("+")
@@ -183,9 +217,11 @@ def time_suggestions(db_url: str, session_id: str) -> Timing:
     return Timing(len(steps), t1 - t0, t2 - t1)
 
 
-def record_cases(x: XServer, db_url: str, cases: list[Case], tmp: Path) -> tuple[str, list[Result]]:
+def record_cases(
+    x: XServer, db_url: str, cases: list[Case], tmp: Path, app_name: str = "outcomes"
+) -> tuple[str, list[Result]]:
     """The recorded session's id, and each case with the suggestion for its step."""
-    app, widgets = start_outcomes_app(x)
+    app, widgets = start_app(x, app_name)
     try:
         rec = start_recorder(x, db_url, "--task", "outcome cases")
         try:
