@@ -138,8 +138,10 @@ class Recorder:
     def injections(self) -> InjectionLog:
         return self._injections
 
-    def start(self, task: str = "", session_id: str | None = None) -> str:
-        """Begin a new session, or continue ``session_id``; returns the session id."""
+    def start(
+        self, task: str = "", session_id: str | None = None, task_id: str | None = None
+    ) -> str:
+        """Begin a new session (filed under ``task_id``), or continue ``session_id``."""
         with self._lock:
             if self._state is not State.IDLE:
                 raise RuntimeError("a recorder records one session once")
@@ -149,7 +151,7 @@ class Recorder:
                 screen = self._parts.screen_info()
                 clock = self._clock_factory()
                 session_id = new_session_id()
-                self._create_session(session_id, task, screen, clock, owner)
+                self._create_session(session_id, task, screen, clock, owner, task_id)
                 first_seq = 0
             else:
                 clock, first_seq = self._take_over(session_id, owner)
@@ -223,6 +225,13 @@ class Recorder:
             if self._state in (State.RECORDING, State.PAUSED):
                 assert self._writer and self._clock
                 self._writer.put(Marker(self._clock.now(), "mark", label))
+
+    def note(self, text: str) -> None:
+        """The person's own words, typed while recording; they attach to the next step."""
+        with self._lock:
+            if text.strip() and self._state in (State.RECORDING, State.PAUSED):
+                assert self._writer and self._clock
+                self._writer.put(Marker(self._clock.now(), "note", text.strip()))
 
     def stop(self) -> None:
         """Stop capturing, write everything queued, and close the session."""
@@ -314,13 +323,20 @@ class Recorder:
             self._on_error_cb(error)
 
     def _create_session(
-        self, session_id: str, task: str, screen: ScreenInfo, clock: SessionClock, owner: str
+        self,
+        session_id: str,
+        task: str,
+        screen: ScreenInfo,
+        clock: SessionClock,
+        owner: str,
+        task_id: str | None,
     ) -> None:
         with self._db.session() as s:
             s.add(
                 SessionRow(
                     id=session_id,
                     task=task,
+                    task_id=task_id,
                     status="recording",
                     created_at=datetime.fromtimestamp(clock.wall_start_ns / 1e9, UTC),
                     wall_start_ns=clock.wall_start_ns,

@@ -21,6 +21,8 @@ class SegmentContext:
         self._change_f: list[float] = []
         self._mark_t: list[int] = []
         self._pause_t: list[int] = []  # pause and resume markers
+        self._note_t: list[int] = []  # the person's notes (think-aloud, live prompt)
+        self._note: list[str] = []
         self._window_t: list[int] = []
         self._window: list[Window] = []
 
@@ -43,6 +45,10 @@ class SegmentContext:
         for m in markers:
             if m.kind == "mark":
                 self._mark_t.insert(bisect_right(self._mark_t, m.t_ns), m.t_ns)
+            elif m.kind == "note" and m.label.strip():
+                i = bisect_right(self._note_t, m.t_ns)
+                self._note_t.insert(i, m.t_ns)
+                self._note.insert(i, m.label.strip())
             elif m.kind in ("pause", "resume"):
                 self._pause_t.insert(bisect_right(self._pause_t, m.t_ns), m.t_ns)
 
@@ -94,6 +100,12 @@ class SegmentContext:
         lo = 0 if after is None else bisect_right(self._mark_t, after)
         return bisect_right(self._mark_t, upto) > lo
 
+    def notes(self, after: int | None, upto: int | None) -> list[str]:
+        """Notes with ``after < t <= upto`` (None: unbounded on that side), oldest first."""
+        lo = 0 if after is None else bisect_right(self._note_t, after)
+        hi = len(self._note_t) if upto is None else bisect_right(self._note_t, upto)
+        return self._note[lo:hi]
+
     def paused(self, after: int, before: int | None) -> bool:
         """A pause or resume marker with ``after < t < before``."""
         lo = bisect_right(self._pause_t, after)
@@ -103,3 +115,20 @@ class SegmentContext:
     def window_at(self, t: int) -> Window | None:
         i = bisect_right(self._window_t, t)
         return self._window[i - 1] if i else None
+
+    def window_acted_on(self, t: int, upto: int, own_apps: frozenset[str]) -> Window | None:
+        """The window an action at ``t`` landed on.
+
+        The active window, unless that is one of demotrace's own: input on those
+        is dropped, so the action went elsewhere and its window becomes active
+        a moment later (without a window manager, only once the click is in).
+        Then the first other window that became active up to ``upto``.
+        """
+        window = self.window_at(t)
+        if window is None or window.app not in own_apps:
+            return window
+        lo, hi = bisect_right(self._window_t, t), bisect_right(self._window_t, upto)
+        for later in self._window[lo:hi]:
+            if later.app not in own_apps:
+                return later
+        return None

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from capture.segment import EditRecord, SegmentationRules, Step, apply_edits, segment
+from capture.segment import EditError, EditRecord, SegmentationRules, Step, apply_edits, segment
 from capture.store.database import Database
 from capture.store.models import StepEditRow, StepRow
 from capture.store.recording import Recording, load_recording
@@ -177,3 +177,55 @@ def edit(db: Database, session_id: str, record: EditRecord) -> list[Step]:
         _replace(s, session_id, steps)
         s.commit()
     return steps
+
+
+def annotate(
+    db: Database, session_id: str, index: int, fields: dict[str, Any], who: str
+) -> list[Step]:
+    """Change a step's annotation (note, outcome, decision point, tags, error type) via the log."""
+    return edit(db, session_id, EditRecord(who, "relabel", {"index": index, "fields": fields}))
+
+
+def record_edit(db: Database, session_id: str, record: EditRecord, steps: Sequence[Step]) -> int:
+    """Append ``record`` to the audit trail with ``steps`` (its result, already computed).
+
+    The editor computes an edit's result in memory (undo/redo keep both sides);
+    returns the edit's position in the trail.
+    """
+    with db.session() as s:
+        seq = int(
+            s.scalar(
+                select(func.count())
+                .select_from(StepEditRow)
+                .where(StepEditRow.session_id == session_id)
+            )
+            or 0
+        )
+        s.add(
+            StepEditRow(
+                session_id=session_id,
+                seq=seq,
+                who=record.who,
+                at=record.when,
+                op=record.op,
+                args=dict(record.args),
+            )
+        )
+        _replace(s, session_id, steps)
+        s.commit()
+    return seq
+
+
+def withdraw_edit(db: Database, session_id: str, seq: int, steps: Sequence[Step]) -> None:
+    """Undo: drop edit ``seq`` (the newest) from the trail and store ``steps`` as they were."""
+    with db.session() as s:
+        last = s.scalar(
+            select(func.max(StepEditRow.seq)).where(StepEditRow.session_id == session_id)
+        )
+        if last != seq:
+            raise EditError(f"edit {seq} is not the newest one ({last}); cannot undo it")
+        s.execute(
+            delete(StepEditRow).where(StepEditRow.session_id == session_id, StepEditRow.seq == seq)
+        )
+        _replace(s, session_id, steps)
+        s.commit()

@@ -10,6 +10,6 @@ from types import ModuleType
 
 
 def command_modules() -> list[ModuleType]:
-    from desktop.commands import record, sessions, steps
+    from desktop.commands import annotate, edit, record, sessions, steps, submit, tasks
 
-    return [record, sessions, steps]
+    return [record, sessions, steps, tasks, annotate, edit, submit]

@@ -10,9 +10,11 @@ what the person did::
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from capture.events import EventKind, RawEvent
+from capture.events import EventKind, Marker, RawEvent
 
 MS = 1_000_000
 
@@ -211,3 +213,51 @@ def click_at(
     x: int, y: int, button: str = "left", modifiers: list[str] | None = None, kind: str = "click"
 ) -> dict[str, object]:
     return {"type": kind, "x": x, "y": y, "button": button, "modifiers": modifiers or []}
+
+
+def store_session(
+    db: Any,
+    script: Script,
+    session_id: str = "s1",
+    markers: Sequence[Marker] = (),
+    task_id: str | None = None,
+    status: str = "finished",
+) -> str:
+    """A recorded session in ``db`` made of ``script``'s events (and ``markers``)."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert
+
+    from capture.store.models import EventRow, MarkerRow, SessionRow
+    from capture.store.rows import event_row
+
+    with db.session() as s:
+        s.add(
+            SessionRow(
+                id=session_id,
+                task="t",
+                task_id=task_id,
+                status=status,
+                created_at=datetime.now(UTC),
+                wall_start_ns=0,
+                duration_ns=script.events[-1].t_ns if script.events else 0,
+                platform="test",
+                app_version="0",
+                hostname="",
+                username="",
+                screen={},
+                scale=1.0,
+                double_click_ms=400,
+                double_click_px=5,
+                fps=10,
+                stop_reason="",
+            )
+        )
+        if script.events:
+            s.execute(
+                insert(EventRow), [event_row(e, session_id=session_id) for e in script.events]
+            )
+        for m in markers:
+            s.add(MarkerRow(session_id=session_id, t_ns=m.t_ns, kind=m.kind, label=m.label))
+        s.commit()
+    return session_id

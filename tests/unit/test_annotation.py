@@ -1,0 +1,148 @@
+"""Annotating steps through the audit trail, notes written while recording, and submit."""
+
+from __future__ import annotations
+
+import pytest
+from factories import MS, Script, store_session
+
+from capture.events import Marker, WindowChange
+from capture.segment import EditError, EditRecord, SegmentationRules, segment
+from capture.store.database import Database
+from capture.store.models import SessionRow
+from capture.store.stages import SubmitRefused, set_stage, submit, takes
+from capture.store.steps import (
+    annotate,
+    current_steps,
+    edits,
+    record_edit,
+    resegment,
+    stored_steps,
+    withdraw_edit,
+)
+from capture.store.tasks import Task, add_tasks
+
+
+def three_clicks() -> Script:
+    # A pause of 4 s before the third click makes it a decision point too.
+    return Script().click(10, 10).wait(500).click(20, 20).wait(4000).click(30, 30)
+
+
+def test_notes_attach_to_the_next_step_and_trailing_ones_to_the_last() -> None:
+    s = three_clicks()
+    first, second, third = (e.t_ns for e in s.events if e.kind == "press")
+    markers = [
+        Marker(first - 50 * MS, "note", "the menu is closed"),
+        Marker(second - 10 * MS, "note", "this one opens it"),
+        Marker(second - 5 * MS, "note", "second thought"),
+        Marker(third + 900 * MS, "note", "done now"),
+    ]
+    steps = segment(s.events, markers=markers)
+    assert [st.note for st in steps] == [
+        "the menu is closed",
+        "this one opens it\nsecond thought",
+        "done now",
+    ]
+
+
+def test_a_click_is_not_put_on_demotrace_when_the_target_becomes_active_after_it() -> None:
+    s = Script().click(10, 10)
+    press = s.events[0].t_ns
+    windows = [
+        WindowChange(0, "demotrace", "demotrace"),
+        WindowChange(press + 200 * MS, "Form", "form"),
+    ]
+    (step,) = segment(s.events, windows=windows, rules=SegmentationRules())
+    assert step.window is not None and step.window.title == "Form"
+    (alone,) = segment(s.events, windows=windows[:1])
+    assert alone.window is None
+
+
+def test_annotate_goes_through_the_audit_trail_and_survives_resegment(db: Database) -> None:
+    sid = store_session(db, three_clicks(), markers=[Marker(0, "note", "start here")])
+    steps = resegment(db, sid)
+    assert [st.decision_reason for st in steps] == ["first", None, "pause"]
+    annotate(db, sid, 1, {"decision_point": True, "note": "picked the second field"}, "ann")
+    annotate(
+        db, sid, 2, {"outcome": "failure", "tags": ["mistake"], "error_type": "wrong_target"}, "ann"
+    )
+    annotate(db, sid, 2, {"decision_point": False}, "ann")
+    again = resegment(db, sid)
+    assert again == stored_steps(db, sid)
+    assert [(st.decision_point, st.decision_reason) for st in again] == [
+        (True, "first"),
+        (True, "manual"),
+        (False, None),
+    ]
+    assert again[0].note == "start here"
+    assert (again[2].outcome, again[2].tags, again[2].error_type) == (
+        "failure",
+        ("mistake",),
+        "wrong_target",
+    )
+    assert [e.op for e in edits(db, sid)] == ["relabel"] * 3
+    with pytest.raises(EditError):
+        annotate(db, sid, 0, {"outcome": "great"}, "ann")
+
+
+def test_undo_withdraws_the_newest_edit_and_restores_the_steps(db: Database) -> None:
+    sid = store_session(db, three_clicks())
+    before = resegment(db, sid)
+    after = [before[0], before[2].evolve(index=1)]
+    seq = record_edit(db, sid, EditRecord("ann", "delete", {"index": 1}), after)
+    assert stored_steps(db, sid) == after and seq == 0
+    withdraw_edit(db, sid, seq, before)
+    assert stored_steps(db, sid) == before and edits(db, sid) == []
+    with pytest.raises(EditError, match="not the newest"):
+        withdraw_edit(db, sid, 3, before)
+
+
+def test_submit_lists_every_decision_point_without_a_note(db: Database) -> None:
+    sid = store_session(db, three_clicks())
+    resegment(db, sid)
+    with pytest.raises(SubmitRefused) as refused:
+        submit(db, sid)
+    assert refused.value.problems == [
+        "step 0 is a decision point (first) without a note",
+        "step 2 is a decision point (pause) without a note",
+    ]
+    annotate(db, sid, 0, {"note": "start"}, "ann")
+    with pytest.raises(SubmitRefused, match="step 2"):
+        submit(db, sid)
+    annotate(db, sid, 2, {"note": "   ", "draft_note": "a model's guess"}, "ann")
+    with pytest.raises(SubmitRefused, match="step 2"):
+        submit(db, sid)
+    annotate(db, sid, 2, {"note": "waited for the dialog"}, "ann")
+    submit(db, sid)
+    with db.session() as s:
+        row = s.get(SessionRow, sid)
+        assert row is not None and row.stage == "submitted" and row.submitted_at is not None
+    with pytest.raises(SubmitRefused, match="already submitted"):
+        submit(db, sid)
+    set_stage(db, sid, "needs_changes")
+    submit(db, sid)
+
+
+def test_a_session_still_recording_cannot_be_submitted(db: Database) -> None:
+    sid = store_session(db, three_clicks(), status="recording")
+    with pytest.raises(SubmitRefused, match="still recording"):
+        submit(db, sid)
+
+
+def test_takes_of_a_task_show_status_and_open_decision_points(db: Database) -> None:
+    task = Task("Fill the form")
+    add_tasks(db, [task])
+    sid = store_session(db, three_clicks(), task_id=task.id)
+    store_session(db, Script().click(1, 1), "other", status="interrupted")
+    resegment(db, sid)
+    annotate(db, sid, 0, {"note": "start"}, "ann")
+    (take,) = takes(db, task.id)
+    assert (take.id, take.status, take.steps, take.decision_points, take.unexplained) == (
+        sid,
+        "draft",
+        3,
+        2,
+        1,
+    )
+    assert [t.status for t in takes(db, None)] == ["interrupted"]
+    assert len(takes(db, all_tasks=True)) == 2
+    assert len(current_steps(db, "other")) == 1
