@@ -132,6 +132,9 @@ class FrameRing:
             return None if frame is None else (frame, grab)
 
 
+DEFAULT_FPS = 10.0  # screen grabs per second unless told otherwise
+
+
 class ScreenGrabber:
     """Grabs at ``fps`` on its own thread until stopped; paused grabbers grab nothing."""
 

@@ -104,6 +104,7 @@ class Recorder:
         on_steps: Callable[[list[Step]], None] | None = None,
         on_stop_request: Callable[[], None] | None = None,
         hotkeys: Hotkeys | None = None,
+        on_mark: Callable[[], None] | None = None,
     ) -> None:
         self._db = db
         self._blobs = blobs
@@ -114,6 +115,7 @@ class Recorder:
         self._clock_factory = clock_factory
         self._on_steps = on_steps
         self._on_stop_request = on_stop_request
+        self._on_mark = on_mark
         self._hotkeys = hotkeys or Hotkeys()
         self._lock = threading.Lock()
         self._live: LiveSteps | None = None
@@ -303,6 +305,8 @@ class Recorder:
                 self.pause()
         elif command == "mark":
             self.mark("hotkey")
+            if self._on_mark is not None:
+                self._on_mark()
 
     def _on_screen_change(self, change: ScreenChange) -> None:
         if self._writer is not None:

@@ -90,6 +90,7 @@ def build_recorder(
     on_error: Callable[[DemotraceError], None] | None = None,
     on_stop_request: Callable[[], None] | None = None,
     on_steps: Callable[[list[Step]], None] | None = None,
+    on_mark: Callable[[], None] | None = None,
 ) -> Recorder:
     if fps <= 0 or fps > 60:
         raise DemotraceError(f"--fps must be between 0 and 60, not {fps:g}")
@@ -101,4 +102,5 @@ def build_recorder(
         on_error=on_error,
         on_stop_request=on_stop_request,
         on_steps=on_steps,
+        on_mark=on_mark,
     )

@@ -149,3 +149,14 @@ def takes(db: Database, task_id: str | None = None, *, all_tasks: bool = False) 
 
 def _aware(when: datetime) -> datetime:
     return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+def step_counts(db: Database, session_id: str) -> tuple[int, int]:
+    """(steps, decision points) the store holds for a session now; cheap enough to poll."""
+    with db.session() as s:
+        n, dp = s.execute(
+            select(func.count(), func.sum(case((StepRow.decision_point, 1), else_=0))).where(
+                StepRow.session_id == session_id
+            )
+        ).one()
+    return int(n or 0), int(dp or 0)
