@@ -139,3 +139,51 @@ def _frame_bytes(db: Database, s: Any, session_id: str) -> int:
         if base:
             todo.append(base)
     return total
+
+
+def session_record(db: Database, session_id: str) -> dict[str, Any]:
+    """Everything a trajectory's header needs from the session row and its task."""
+    from capture.store.models import TaskRow
+
+    with db.session() as s:
+        row = s.get(SessionRow, session_id)
+        if row is None:
+            raise SessionNotFoundError(f"no session {session_id}")
+        task: dict[str, Any] = {}
+        if row.task_id:
+            t = s.get(TaskRow, row.task_id)
+            if t is not None:
+                task = {
+                    "id": t.id,
+                    "instruction": t.instruction,
+                    "category": t.category,
+                    "expected_outcome": t.expected_outcome,
+                    "setup_command": t.setup_command,
+                    "reset_command": t.reset_command,
+                }
+        created = row.created_at
+        if created.tzinfo is None:
+            from datetime import UTC
+
+            created = created.replace(tzinfo=UTC)
+        return {
+            "id": row.id,
+            "task_text": row.task,
+            "task": task,
+            "status": row.status,
+            "stage": row.stage,
+            "origin": row.origin,
+            "source_session_id": row.source_session_id,
+            "fault": row.fault,
+            "created_at": created.isoformat(),
+            "duration_s": round(row.duration_ns / 1e9, 3),
+            "platform": row.platform,
+            "app_version": row.app_version,
+            "hostname": row.hostname,
+            "username": row.username,
+            "screen": row.screen,
+            "scale": row.scale,
+            "double_click_ms": row.double_click_ms,
+            "double_click_px": row.double_click_px,
+            "fps": row.fps,
+        }

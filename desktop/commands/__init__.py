@@ -10,6 +10,6 @@ from types import ModuleType
 
 
 def command_modules() -> list[ModuleType]:
-    from desktop.commands import annotate, edit, record, sessions, steps, submit, tasks
+    from desktop.commands import annotate, edit, export, record, sessions, steps, submit, tasks
 
-    return [record, sessions, steps, tasks, annotate, edit, submit]
+    return [record, sessions, steps, tasks, annotate, edit, submit, export]

@@ -1,0 +1,1 @@
+"""Exporters: one trajectory store, every format trainers use. See ``registry``."""

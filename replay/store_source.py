@@ -1,0 +1,115 @@
+"""A session in the store, seen as a ``Trajectory`` with its frames and raw input."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cached_property
+
+import numpy as np
+
+from capture.events import RawEvent
+from capture.store.database import Database
+from capture.store.frames import FrameReader
+from capture.store.recording import Recording, load_recording
+from capture.store.sessions import blob_store_for, session_record
+from capture.store.steps import current_steps
+from replay.trajectory import FrameInfo, Monitor, Screen, TaskInfo, Trajectory
+
+
+class StoreFrames:
+    """Frames of one store, decoded on demand (a few keyframes cached)."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._reader = FrameReader(blob_store_for(db))
+
+    def rgb(self, frame: str) -> np.ndarray:
+        with self._db.session() as s:
+            return self._reader.rgb(frame, s)
+
+
+class StoreTrajectory:
+    """One stored session as a ``TrajectorySource``."""
+
+    def __init__(self, db: Database, session_id: str) -> None:
+        self._db = db
+        self.session_id = session_id
+        self.frames = StoreFrames(db)
+
+    @cached_property
+    def _recording(self) -> Recording:
+        return load_recording(self._db, self.session_id)
+
+    @cached_property
+    def trajectory(self) -> Trajectory:
+        return load_trajectory(self._db, self.session_id, self._recording)
+
+    def events(self) -> Iterator[RawEvent]:
+        return iter(self._recording.raw_events)
+
+
+def load_trajectory(
+    db: Database, session_id: str, recording: Recording | None = None
+) -> Trajectory:
+    """The session as it stands: its steps (edits applied), frames named by content hash."""
+    record = session_record(db, session_id)
+    recording = recording or load_recording(db, session_id)
+    by_id = {f.id: f for f in recording.frames}
+    frames: dict[str, FrameInfo] = {}
+
+    def ref(frame_id: object) -> str | None:
+        if frame_id is None:
+            return None
+        stored = by_id.get(int(str(frame_id)))
+        if stored is None:
+            return None
+        if stored.blob not in frames:
+            frames[stored.blob] = FrameInfo(
+                stored.blob, stored.t_ns, stored.left, stored.top, stored.width, stored.height
+            )
+        return stored.blob
+
+    steps = tuple(
+        step.evolve(before_frame=ref(step.before_frame), after_frame=ref(step.after_frame))
+        for step in current_steps(db, session_id)
+    )
+    screen = record["screen"]
+    virtual = screen["virtual"]
+    task = record["task"]
+    return Trajectory(
+        session_id=session_id,
+        task=TaskInfo(
+            instruction=task.get("instruction") or record["task_text"],
+            id=task.get("id"),
+            category=task.get("category", ""),
+            expected_outcome=task.get("expected_outcome", ""),
+            setup_command=task.get("setup_command", ""),
+            reset_command=task.get("reset_command", ""),
+        ),
+        created_at=record["created_at"],
+        duration_s=record["duration_s"],
+        screen=Screen(
+            left=virtual["left"],
+            top=virtual["top"],
+            width=virtual["width"],
+            height=virtual["height"],
+            scale=record["scale"],
+            monitors=tuple(
+                Monitor(m["left"], m["top"], m["width"], m["height"], bool(m.get("primary")))
+                for m in screen["monitors"]
+            ),
+        ),
+        platform=record["platform"],
+        app_version=record["app_version"],
+        annotator=record["username"],
+        fps=record["fps"],
+        double_click_ms=record["double_click_ms"],
+        double_click_px=record["double_click_px"],
+        steps=steps,
+        frames=frames,
+        status=record["status"],
+        stage=record["stage"],
+        origin=record["origin"],
+        source_session_id=record["source_session_id"],
+        fault=record["fault"],
+    )
