@@ -116,19 +116,29 @@ class SegmentContext:
         i = bisect_right(self._window_t, t)
         return self._window[i - 1] if i else None
 
+    def window_change_at(self, t: int) -> tuple[int, Window] | None:
+        """When the window active at ``t`` became active, and that window."""
+        i = bisect_right(self._window_t, t)
+        return (self._window_t[i - 1], self._window[i - 1]) if i else None
+
     def window_acted_on(self, t: int, upto: int, own_apps: frozenset[str]) -> Window | None:
         """The window an action at ``t`` landed on.
 
-        The active window, unless that is one of demotrace's own: input on those
-        is dropped, so the action went elsewhere and its window becomes active
-        a moment later (without a window manager, only once the click is in).
-        Then the first other window that became active up to ``upto``.
+        The active window, unless that is one of demotrace's own (input on those
+        is dropped, so the action went elsewhere) or none is known (nothing had
+        focus: demotrace's window just hid). Then the window that became active
+        next, up to ``upto``: without a window manager, a window becomes active
+        only once the click is in.
         """
+
+        def known(w: Window | None) -> bool:
+            return w is not None and bool(w.title or w.app) and w.app not in own_apps
+
         window = self.window_at(t)
-        if window is None or window.app not in own_apps:
+        if window is None or known(window):
             return window
         lo, hi = bisect_right(self._window_t, t), bisect_right(self._window_t, upto)
         for later in self._window[lo:hi]:
-            if later.app not in own_apps:
+            if known(later):
                 return later
-        return None
+        return None if window.app in own_apps else window

@@ -146,3 +146,13 @@ def test_takes_of_a_task_show_status_and_open_decision_points(db: Database) -> N
     assert [t.status for t in takes(db, None)] == ["interrupted"]
     assert len(takes(db, all_tasks=True)) == 2
     assert len(current_steps(db, "other")) == 1
+
+
+def test_typing_right_after_a_click_away_from_demotrace_is_kept() -> None:
+    """The watcher still says demotrace when the keys come; the click moved the focus."""
+    s = Script().click(10, 10).type("Ada")
+    windows = [WindowChange(0, "demotrace", "demotrace")]
+    assert [st.action.type for st in segment(s.events, windows=windows)] == ["click", "type"]
+    # Typed into demotrace's own window after it became active: not part of the demo.
+    late = [*windows, WindowChange(s.events[2].t_ns - 1, "demotrace recording", "demotrace")]
+    assert [st.action.type for st in segment(s.events, windows=late)] == ["click"]
