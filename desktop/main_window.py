@@ -5,7 +5,7 @@ from __future__ import annotations
 import getpass
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, QRect, QSettings, Qt
+from PySide6.QtCore import QModelIndex, QRect, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -348,16 +348,19 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.editor)
         self.pages.setCurrentWidget(self.editor)
         self.editor.list.setFocus()
+        # Once laid out: where its controls are is only known then.
+        QTimer.singleShot(0, lambda: self._announce_editor(session_id))
+
+    def _announce_editor(self, session_id: str) -> None:
+        editor = self.editor
+        if editor is None:
+            return
+        submit = editor.toolbar.widgetForAction(editor.actions_by_name["submit"])
         announce(
             "editor",
-            {
-                "list": self.editor.list,
-                "submit": self.editor.toolbar.widgetForAction(
-                    self.editor.actions_by_name["submit"]
-                ),
-            },
+            {"list": editor.list, "submit": submit},
             session=session_id,
-            steps=model.rowCount(),
+            steps=editor.model.rowCount(),
         )
 
     def close_editor(self) -> None:

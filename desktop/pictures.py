@@ -6,7 +6,7 @@ from collections import OrderedDict
 
 import numpy as np
 from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, Signal
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QImage, QPixmap
 
 from capture.store.session_frames import SessionFrames
 
@@ -57,14 +57,16 @@ class Thumbnails(QObject):
         self._frames = frames
         self._size = size
         self._keep = keep
-        self._images: OrderedDict[int | str, QImage] = OrderedDict()
+        self._images: OrderedDict[int | str, QPixmap] = OrderedDict()
         self._asked: set[int | str] = set()
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._done = _Done()
+        self.blank = QPixmap(size)
+        self.blank.fill(Qt.GlobalColor.darkGray)
         self._done.ready.connect(self._arrived)
 
-    def get(self, frame_id: int | str | None) -> QImage | None:
+    def get(self, frame_id: int | str | None) -> QPixmap | None:
         """The thumbnail if made; otherwise None, and it is being made."""
         if frame_id is None or self._frames.get(frame_id) is None:
             return None
@@ -79,7 +81,7 @@ class Thumbnails(QObject):
 
     def _arrived(self, frame_id: int | str, image: QImage) -> None:
         self._asked.discard(frame_id)
-        self._images[frame_id] = image
+        self._images[frame_id] = QPixmap.fromImage(image)  # on the GUI thread, as pixmaps must
         while len(self._images) > self._keep:
             self._images.popitem(last=False)
         self.ready.emit(frame_id)

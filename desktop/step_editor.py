@@ -26,6 +26,7 @@ from capture.errors import DemotraceError
 from capture.segment import EditError, Step
 from capture.segment.steps import ERROR_TYPES, OUTCOMES, TAGS
 from capture.store.session_frames import SessionFrames
+from desktop.applog import announce
 from desktop.commands.common import describe_action
 from desktop.frame_view import FrameView
 from desktop.pictures import frame_image
@@ -88,8 +89,8 @@ class StepEditor(QWidget):
         self.list = QListView()
         self.list.setModel(model)
         self.list.setUniformItemSizes(True)
-        self.list.setIconSize(QSize(96, 54))
-        self.list.setMinimumWidth(320)
+        self.list.setIconSize(QSize(80, 45))
+        self.list.setMinimumWidth(380)
         self.filmstrip = QListView()
         self.filmstrip.setModel(model)
         self.filmstrip.setSelectionModel(self.list.selectionModel())
@@ -353,12 +354,14 @@ class StepEditor(QWidget):
         problems = self.model.trajectory.problems()
         if problems:
             self.message.setText("Not ready to submit: " + "; ".join(problems))
+            announce("not submitted", problems=problems)
             self.next_missing()
             return False
         try:
             self.model.trajectory.submit()
         except DemotraceError as exc:
             self.message.setText(f"Cannot submit: {exc}")
+            announce("not submitted", problems=[str(exc)])
             return False
         self.message.setText("")
         self.submitted.emit(self.model.trajectory.session_id)

@@ -71,7 +71,8 @@ class StepListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return step_line(step)
         if role == Qt.ItemDataRole.DecorationRole and self._thumbnails is not None:
-            return self._thumbnails.get(step.before_frame)
+            # A blank of the right size until the thumbnail is made: views size rows once.
+            return self._thumbnails.get(step.before_frame) or self._thumbnails.blank
         if role == Qt.ItemDataRole.ForegroundRole:
             if step.decision_point and not step.note.strip():
                 return QBrush(MISSING_NOTE)
