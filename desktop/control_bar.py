@@ -87,8 +87,8 @@ class ControlBar(QWidget):
         label = "Asking" if run.asking else ("Paused" if paused else "● REC")
         self.state.setText(f"<b style='color:{'#ffb300' if paused else '#ef5350'}'>{label}</b>")
         self.elapsed.setText(clock_text(run.elapsed_s))
-        self.steps.setText(_count(run.steps, "step"))
-        self.decisions.setText(_count(run.decision_points, "decision point"))
+        self.steps.setText(count_text(run.steps, "step"))
+        self.decisions.setText(count_text(run.decision_points, "decision point"))
         self.pause.setText("▶ Resume" if paused else "❚❚ Pause")
         live = state in (State.RECORDING, State.PAUSED)
         for b in (self.pause, self.mark, self.stop):
@@ -104,5 +104,5 @@ class ControlBar(QWidget):
         event.ignore()  # the bar goes away when the recording stops, not before
 
 
-def _count(n: int, what: str) -> str:
+def count_text(n: int, what: str) -> str:
     return f"{n} {what}{'' if n == 1 else 's'}"

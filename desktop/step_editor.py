@@ -28,6 +28,7 @@ from capture.segment.steps import ERROR_TYPES, OUTCOMES, TAGS
 from capture.store.session_frames import SessionFrames
 from desktop.applog import announce
 from desktop.commands.common import describe_action
+from desktop.control_bar import count_text
 from desktop.frame_view import FrameView
 from desktop.pictures import frame_image
 from desktop.step_model import THUMBNAIL, StepListModel
@@ -100,7 +101,7 @@ class StepEditor(QWidget):
         self.filmstrip.setUniformItemSizes(True)
         self.filmstrip.setIconSize(THUMBNAIL)
         self.filmstrip.setGridSize(QSize(THUMBNAIL.width() + 12, THUMBNAIL.height() + 36))
-        self.filmstrip.setFixedHeight(THUMBNAIL.height() + 60)
+        self.filmstrip.setFixedHeight(THUMBNAIL.height() + 48)
         self.filmstrip.setMovement(QListView.Movement.Static)
 
         self.before = FrameView("no before-frame")
@@ -111,7 +112,7 @@ class StepEditor(QWidget):
         self.decision_label = QLabel()
         self.note = QPlainTextEdit()
         self.note.setPlaceholderText("What did you see, what did you do, and why?")
-        self.note.setFixedHeight(80)
+        self.note.setFixedHeight(64)
         self.draft_note = QLabel()
         self.draft_note.setWordWrap(True)
         self.outcome = QComboBox()
@@ -167,10 +168,15 @@ class StepEditor(QWidget):
         form.addRow("Outcome", self.outcome)
         form.addRow("Tags", tags_row)
         form.addRow("Error type", self.error_type)
-        detail = QWidget()
-        detail_layout = QVBoxLayout(detail)
-        detail_layout.addLayout(frames_row, 1)
-        detail_layout.addLayout(form)
+        frames_box = QWidget()
+        frames_box.setLayout(frames_row)
+        form_box = QWidget()
+        form_box.setLayout(form)
+        detail = QSplitter(Qt.Orientation.Vertical)
+        detail.addWidget(frames_box)
+        detail.addWidget(form_box)
+        detail.setStretchFactor(0, 3)
+        detail.setStretchFactor(1, 0)
         split = QSplitter()
         split.addWidget(self.list)
         split.addWidget(detail)
@@ -260,8 +266,9 @@ class StepEditor(QWidget):
     def _update_status(self) -> None:
         missing = len(self.model.trajectory.decision_points(unexplained_only=True))
         total = len(self.model.trajectory.decision_points())
+        steps = count_text(len(self.model.steps), "step")
         self.status.setText(
-            f"{len(self.model.steps)} steps · {total} decision points · "
+            f"{steps} · {count_text(total, 'decision point')} · "
             + (f"<b>{missing} need a note</b>" if missing else "every decision point has a note")
         )
 

@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QUndoCommand, QUndoStack
+from PySide6.QtGui import QBrush, QColor, QIcon, QUndoCommand, QUndoStack
 
 from capture.segment import EditRecord, Step
 from desktop.commands.common import describe_action
@@ -72,7 +72,7 @@ class StepListModel(QAbstractListModel):
             return step_line(step)
         if role == Qt.ItemDataRole.DecorationRole and self._thumbnails is not None:
             # A blank of the right size until the thumbnail is made: views size rows once.
-            return self._thumbnails.get(step.before_frame) or self._thumbnails.blank
+            return QIcon(self._thumbnails.get(step.before_frame) or self._thumbnails.blank)
         if role == Qt.ItemDataRole.ForegroundRole:
             if step.decision_point and not step.note.strip():
                 return QBrush(MISSING_NOTE)

@@ -8,7 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from capture.events import EventKind
 from capture.store.database import Database, open_database, sqlite_url
+from capture.store.frames import FrameReader
+from capture.store.recording import load_recording
+from capture.store.sessions import blob_store_for
 from capture.store.models import SessionRow, StepEditRow
 from capture.store.stages import step_counts
 from capture.store.steps import stored_steps
@@ -63,6 +67,14 @@ def test_record_from_the_app_counts_steps_and_stops_with_the_hotkey(
     xserver.xdotool("type", "--delay", "40", "Ada")
     time.sleep(0.3)
     xserver.xdotool("mousemove", *map(str, form_below.center("toggle")), "click", "1")
+    # Pause on the control bar: the click on the form meanwhile is not recorded; Mark's
+    # own click is not part of the demonstration either.
+    app.click(recording["widgets"]["pause"])
+    time.sleep(0.3)
+    xserver.xdotool("mousemove", *map(str, form_below.center("check")), "click", "1")
+    time.sleep(0.3)
+    app.click(recording["widgets"]["pause"])
+    app.click(recording["widgets"]["mark"])
     # Live steps become final a few seconds after the screen settles.
     deadline = time.monotonic() + 15
     while step_counts(db, session_id)[0] < 2 and time.monotonic() < deadline:
@@ -85,6 +97,21 @@ def test_record_from_the_app_counts_steps_and_stops_with_the_hotkey(
     assert (steps[0].window.title, steps[0].window.app) != ("demotrace", "demotrace")
     assert steps[0].window.title == "demotrace test form"
     assert [e["text"] for e in form_below.log_lines() if e.get("widget") == "name"][-1] == "Ada"
+    timeline = load_recording(db, session_id)
+    presses = [e for e in timeline.events if e.event.kind is EventKind.PRESS]
+    assert [(p.event.x, p.event.y) for p in presses] == [
+        form_below.center("name"),
+        form_below.center("toggle"),
+    ]
+    assert [m.kind for m in timeline.markers] == ["pause", "resume", "mark"]
+    # The control bar is painted out of what was recorded.
+    bar_x, bar_y, bar_w, bar_h = recording["widgets"]["pause"]
+    frame = next(f for f in timeline.frames if f.id == presses[-1].frame_id)
+    with db.session() as s:
+        rgb = FrameReader(blob_store_for(db)).rgb(frame.blob, s)
+    assert [int(v) for v in rgb[bar_y + bar_h // 2, bar_x + bar_w // 2]] == [128, 128, 128]
+    name_x, name_y = form_below.center("name")
+    assert [int(v) for v in rgb[name_y, name_x]] != [128, 128, 128]
     assert app.terminate() == 0
 
 

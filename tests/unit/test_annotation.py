@@ -156,3 +156,28 @@ def test_typing_right_after_a_click_away_from_demotrace_is_kept() -> None:
     # Typed into demotrace's own window after it became active: not part of the demo.
     late = [*windows, WindowChange(s.events[2].t_ns - 1, "demotrace recording", "demotrace")]
     assert [st.action.type for st in segment(s.events, windows=late)] == ["click"]
+
+
+def test_live_steps_keep_coming_when_input_arrives_late(db: Database) -> None:
+    from capture.live_steps import LiveSteps
+
+    sid = store_session(db, Script())
+    now = [0]
+    live = LiveSteps(sid, SegmentationRules(), lambda: now[0], delay_ns=500 * MS)
+    first = Script().click(10, 10).wait(4000)
+    late_click = Script(t=first.t, seq=first.seq).click(50, 50)
+    then = Script(t=late_click.t + 4000 * MS, seq=late_click.seq).click(90, 90).wait(4000)
+    with db.session() as s:
+        live.feed(s, first.events, [])
+        now[0] = late_click.t + 3000 * MS  # the second click's time is declared complete...
+        live.feed(s, [], [])
+        live.feed(s, late_click.events, [])  # ...before it reaches the writer
+        now[0] = then.t + 4000 * MS
+        live.feed(s, then.events, [])
+        s.commit()
+    assert not live.failed and live.late == len(late_click.events)
+    assert [(st.action.type, st.action["x"]) for st in live.steps] == [
+        ("click", 10),
+        ("click", 50),
+        ("click", 90),
+    ]
