@@ -8,25 +8,41 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from capture.display import require_x_display
 from capture.errors import DemotraceError
-from capture.recorder import Recorder
-from desktop.compose import build_recorder, open_store, tune_allocator
+
+if TYPE_CHECKING:
+    from capture.recorder import Recorder
 
 
 def run_app(db_url: str | None) -> int:
-    tune_allocator()
     display = require_x_display(os.environ)
     if os.environ.get("DEMOTRACE_LOG") == "1":
         logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(message)s")
 
-    from PySide6.QtCore import QSettings, QTimer
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtCore import QSettings, Qt, QTimer
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    from desktop.applog import announce
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("demotrace")
     app.setOrganizationName("demotrace")
+    # Something on screen at once; the store, the recorder's parts and the real
+    # window (a second or more of imports on a busy machine) come after.
+    opening = QLabel("Opening demotrace…")
+    opening.setWindowTitle("demotrace")
+    opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    opening.resize(1280, 640)
+    opening.show()
+    app.processEvents()
+    announce("visible")
+
+    from desktop.compose import build_recorder, open_store, tune_allocator
+
+    tune_allocator()
     settings = QSettings()
 
     from desktop.settings import AppSettings
@@ -74,9 +90,10 @@ def run_app(db_url: str | None) -> int:
     wake = QTimer(interval=200)
     wake.timeout.connect(lambda: None)
     wake.start()
+    window.setGeometry(opening.geometry())
     window.show()
+    opening.close()
     app.processEvents()
-    from desktop.applog import announce
 
     announce(
         "shown",

@@ -26,7 +26,8 @@ from capture.errors import DemotraceError
 from capture.store.database import Database
 from capture.store.session_frames import SessionFrames
 from capture.store.stages import takes
-from capture.store.tasks import CATEGORY_NAMES, Task, list_tasks, save_task
+from capture.store.tasks import list_tasks, save_task
+from capture.tasks import CATEGORY_NAMES, Task
 from desktop.applog import announce
 from desktop.control_bar import ControlBar, hotkey_label
 from desktop.pictures import Thumbnails

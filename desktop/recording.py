@@ -17,7 +17,7 @@ from capture.recorder import Recorder, State
 from capture.screen import Rect
 from capture.store.database import Database
 from capture.store.stages import step_counts
-from capture.store.tasks import DEFAULT_REASONING_MODE, Task
+from capture.tasks import DEFAULT_REASONING_MODE, Task
 from desktop.task_commands import run_task_command
 
 TICK_MS = 250

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from capture.grabber import DEFAULT_FPS
 from capture.segment.rules import SegmentationRules
-from capture.store.tasks import DEFAULT_REASONING_MODE, REASONING_MODES
+from capture.tasks import DEFAULT_REASONING_MODE, REASONING_MODES
 from desktop.control_bar import hotkey_label
 from desktop.task_dialog import REASONING_NAMES
 

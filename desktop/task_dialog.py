@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from capture.store.tasks import CATEGORIES, CATEGORY_NAMES, REASONING_MODES, Task, TaskError
+from capture.tasks import CATEGORIES, CATEGORY_NAMES, REASONING_MODES, Task, TaskError
 
 REASONING_NAMES = {
     "live": "live: Mark pauses and asks",

@@ -14,7 +14,7 @@ from PySide6.QtCore import (
 )
 
 from capture.store.stages import Take
-from capture.store.tasks import CATEGORY_NAMES, Task
+from capture.tasks import CATEGORY_NAMES, Task
 
 Index = QModelIndex | QPersistentModelIndex
 NO_TASK = "Sessions without a task"

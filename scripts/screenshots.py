@@ -54,7 +54,8 @@ def shoot(x, form, work: Path, out: Path, start_recorder) -> int:
     from capture.store.models import SessionRow
     from capture.store.stages import set_stage
     from capture.store.steps import annotate
-    from capture.store.tasks import Task, add_tasks, get_task
+    from capture.store.tasks import add_tasks, get_task
+    from capture.tasks import Task
     from desktop.compose import build_recorder
     from desktop.main_window import MainWindow
 

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from capture.store.tasks import CATEGORIES, DEFAULT_REASONING_MODE, REASONING_MODES
+from capture.tasks import CATEGORIES, DEFAULT_REASONING_MODE, REASONING_MODES
 from desktop.commands.common import add_db, table
 
 
@@ -70,7 +70,8 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def run_add(args: argparse.Namespace) -> int:
-    from capture.store.tasks import Task, add_tasks
+    from capture.store.tasks import add_tasks
+    from capture.tasks import Task
     from desktop.compose import open_store
 
     task = Task(
@@ -88,8 +89,8 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from capture.store.taskfile import TaskFileError, read_task_file
     from capture.store.tasks import add_tasks
+    from capture.taskfile import TaskFileError, read_task_file
     from desktop.compose import open_store
 
     try:

@@ -11,12 +11,13 @@ import pytest
 from capture.events import EventKind
 from capture.store.database import Database, open_database, sqlite_url
 from capture.store.frames import FrameReader
+from capture.store.models import SessionRow, StepEditRow
 from capture.store.recording import load_recording
 from capture.store.sessions import blob_store_for
-from capture.store.models import SessionRow, StepEditRow
 from capture.store.stages import step_counts
 from capture.store.steps import stored_steps
-from capture.store.tasks import Task, add_tasks
+from capture.store.tasks import add_tasks
+from capture.tasks import Task
 from tests.appsession import AppProcess, start_app
 from tests.xsession import FormApp, XServer, start_form
 

@@ -19,7 +19,8 @@ from capture.store.steps import (
     stored_steps,
     withdraw_edit,
 )
-from capture.store.tasks import Task, add_tasks
+from capture.store.tasks import add_tasks
+from capture.tasks import Task
 
 
 def three_clicks() -> Script:

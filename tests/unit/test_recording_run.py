@@ -16,7 +16,8 @@ from capture.screen import Rect
 from capture.store.database import Database
 from capture.store.stages import takes
 from capture.store.steps import resegment
-from capture.store.tasks import Task, add_tasks, list_tasks
+from capture.store.tasks import add_tasks, list_tasks
+from capture.tasks import Task
 from desktop.control_bar import ControlBar, hotkey_label
 from desktop.drawing import action_caption, frame_with_action
 from desktop.prompt import LivePrompt

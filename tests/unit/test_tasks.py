@@ -7,10 +7,7 @@ from pathlib import Path
 import pytest
 
 from capture.store.database import Database
-from capture.store.taskfile import TaskFileError, read_task_file
 from capture.store.tasks import (
-    Task,
-    TaskError,
     add_tasks,
     delete_task,
     get_task,
@@ -18,6 +15,8 @@ from capture.store.tasks import (
     save_task,
     task_with_instruction,
 )
+from capture.taskfile import TaskFileError, read_task_file
+from capture.tasks import Task, TaskError
 
 
 def test_tasks_are_stored_listed_and_found_by_prefix(db: Database) -> None:

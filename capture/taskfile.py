@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from capture.store.tasks import Task, TaskError, task_problems
+from capture.tasks import Task, TaskError, task_problems
 
 
 class TaskFileError(TaskError):
