@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -217,3 +218,40 @@ def test_a_whole_take_live_prompts_think_aloud_walkthrough_edit_and_submit(
     with db.session() as s:
         ops = list(s.scalars(StepEditRow.__table__.select().with_only_columns(StepEditRow.op)))
     assert "relabel" in ops
+
+
+def test_record_files_sessions_under_tasks_and_runs_their_commands(
+    xserver: XServer, store: tuple[Database, str], tmp_path: Path
+) -> None:
+    from tests.xsession import demotrace
+
+    db, url = store
+    env = xserver.env
+    setup, reset = tmp_path / "setup-ran", tmp_path / "reset-ran"
+    task = Task("Reset first", setup_command=f"touch {setup}", reset_command=f"touch {reset}")
+    add_tasks(db, [task])
+    # The instruction finds the task (it is not made twice); the id prefix too.
+    for which in (["--task", "Reset first"], ["--task-id", task.id[:8]]):
+        done = demotrace("record", "--db", url, *which, "--duration", "0.5", env=env)
+        assert done.returncode == 0, done.stderr
+        assert setup.exists() and reset.exists()
+        setup.unlink()
+        reset.unlink()
+    listed = json.loads(demotrace("tasks", "--json", "--db", url).stdout)
+    assert [(t["instruction"], t["sessions"]) for t in listed] == [("Reset first", 2)]
+
+    failing = Task("Broken setup", setup_command="echo no such fixture >&2; exit 3")
+    add_tasks(db, [failing])
+    done = demotrace("record", "--db", url, "--task-id", failing.id, "--duration", "0.5", env=env)
+    assert done.returncode == 2
+    assert done.stderr == (
+        "demotrace: error: the task's setup command failed (exit 3): no such fixture: "
+        "echo no such fixture >&2; exit 3\n"
+    )
+    done = demotrace("record", "--db", url, "--task-id", "ffff", "--duration", "0.5", env=env)
+    assert (done.returncode, done.stderr) == (
+        2,
+        "demotrace: error: no task ffff; `demotrace tasks` lists them\n",
+    )
+    with db.session() as s:
+        assert s.query(SessionRow).count() == 2
