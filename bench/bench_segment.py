@@ -15,12 +15,10 @@ from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "unit"))
-
-from factories import MS, Script
 
 from capture.events import RawEvent
 from capture.segment import segment
+from scripted.input import MS, Script
 
 
 def session(n_events: int, seed: int = 7) -> tuple[Script, list, list]:

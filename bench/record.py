@@ -2,7 +2,7 @@
 
     python -m bench.record [--seconds 60] [--repeat N] [--recorders demotrace,ffmpeg,openadapt]
 
-Starts its own Xvfb (1920x1080x24, a free display in 120-139) and the test form,
+Starts its own Xvfb (1920x1080x24, on a display Xvfb picks) and the test form,
 then, for each recorder in turn: starts the recorder, waits for its readiness
 line, plays the same scripted demonstration with xdotool, stops the recorder
 with SIGINT and measures it. See docs/benchmarks.md for what each figure means.
@@ -40,7 +40,7 @@ from bench.recorders import (
     tree_size,
 )
 from bench.sampler import Sample, TreeSampler
-from bench.xserver import Xvfb
+from scripted.xserver import XServer
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "bench" / "results"
@@ -95,7 +95,15 @@ class Form:
 def start_form(env: dict[str, str], workdir: Path) -> Form:
     log = workdir / "form-events.jsonl"
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.apps.form", "--geometry", "0,0,1000,800", "--log", str(log)],
+        [
+            sys.executable,
+            "-m",
+            "scripted.apps.form",
+            "--geometry",
+            "0,0,1000,800",
+            "--log",
+            str(log),
+        ],
         cwd=REPO,
         env={**env, "QT_QPA_PLATFORM": "xcb"},
         stdout=subprocess.PIPE,
@@ -139,7 +147,7 @@ class Running:
 
 
 def measure(
-    recorder: Recorder, xvfb: Xvfb, workdir: Path, options: argparse.Namespace
+    recorder: Recorder, xvfb: XServer, workdir: Path, options: argparse.Namespace
 ) -> dict[str, Any]:
     env = {**os.environ, "DISPLAY": xvfb.display}
     env.pop("WAYLAND_DISPLAY", None)
@@ -371,6 +379,7 @@ def make_recorders(options: argparse.Namespace) -> list[Recorder]:
     extra = dict(item.split("=", 1) for item in options.oa_env)
     known: dict[str, Recorder] = {
         "demotrace": Demotrace(),
+        "demotrace-nodamage": Demotrace(damage=False),
         "ffmpeg": FfmpegX11grab(options.ffmpeg_codec),
         "openadapt": OpenAdaptCapture(options.openadapt_capture, extra),
     }
@@ -388,7 +397,7 @@ def main(argv: list[str] | None = None) -> int:
     workroot = options.workdir or Path(tempfile.mkdtemp(prefix="demotrace-bench-"))
     runs: list[dict[str, Any]] = []
     started = datetime.now(UTC)
-    with Xvfb() as xvfb:
+    with XServer() as xvfb:
         print(f"Xvfb {xvfb.display} 1920x1080x24; stores under {workroot}", flush=True)
         for repeat in range(options.repeat):
             for recorder in recorders:

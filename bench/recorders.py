@@ -68,28 +68,34 @@ class Recorder:
         return None
 
 
-class Demotrace(Recorder):
-    def __init__(self) -> None:
-        super().__init__("demotrace", re.compile(r"^recording session (\S+)"))
+# The checkout this bench belongs to, ahead of any installed demotrace.
+_RUN_HERE = f"import sys; sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r}); "
+# A baseline: X DAMAGE unavailable, so the grabber grabs on every tick.
+_NO_DAMAGE = (
+    "import capture.damage as damage, desktop.compose as compose\n"
+    "def unavailable(*_):\n    raise damage.DamageUnsupported('off for the baseline')\n"
+    "compose.DamageWatch = unavailable\n"
+)
 
-    def executable(self) -> str | None:
-        here = Path(sys.executable).parent / "demotrace"
-        if here.exists():
-            return str(here)
-        return shutil.which("demotrace")
+
+class Demotrace(Recorder):
+    def __init__(self, damage: bool = True) -> None:
+        name = "demotrace" if damage else "demotrace-nodamage"
+        super().__init__(name, re.compile(r"^recording session (\S+)"))
+        self.damage = damage
 
     def available(self) -> str | None:
-        if self.executable() is None:
-            return f"no demotrace command beside {sys.executable} nor on PATH"
         return None
 
     def command(self, workdir: Path, display: str, fps: int) -> list[str]:
-        exe = self.executable()
-        assert exe is not None
-        return [exe, "record", "--db", f"sqlite:///{workdir}/demo.db", "--task", "bench",
-                "--fps", str(fps)]  # fmt: skip
+        code = _RUN_HERE + ("" if self.damage else f"\n{_NO_DAMAGE}")
+        code += "\nfrom desktop.cli import main\nsys.exit(main())"
+        return [sys.executable, "-c", code, "record", "--db", f"{workdir}/demo.db",
+                "--task", "bench", "--fps", str(fps)]  # fmt: skip
 
     def describe(self) -> str:
+        if not self.damage:
+            return "demotrace record with X DAMAGE off (grabs every tick): the baseline"
         return "demotrace record (defaults, --fps as given)"
 
     def store_paths(self, workdir: Path) -> list[Path]:

@@ -4,10 +4,10 @@
     python -m bench.segment_f1 --recorders demotrace
     python -m bench.segment_f1 --scenarios form_fill --workdir /tmp/f1
 
-Runs each scenario of ``tests/scenarios.py`` on a private Xvfb (display 140-159)
+Runs each scenario of ``scripted/scenarios.py`` on a private Xvfb
 once under ``demotrace record`` and once under openadapt-capture's ``capture
 record DIR``, and scores both against the scenario's ground truth with
-``tests/stepmatch.py``. See "Segmentation: step-level F1" in docs/benchmarks.md.
+``scripted/stepmatch.py``. See "Segmentation: step-level F1" in docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -27,9 +27,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.xserver import _display_taken  # noqa: E402
 from capture.keys import NOT_TYPED, is_modifier, key_name, keysym_name  # noqa: E402
-from tests.scenarios import (  # noqa: E402
+from scripted.scenarios import (  # noqa: E402
     SCENARIOS,
     Scenario,
     park_pointer,
@@ -37,10 +36,9 @@ from tests.scenarios import (  # noqa: E402
     record_with_demotrace,
     start_app,
 )
-from tests.stepmatch import score  # noqa: E402
-from tests.xsession import XServer, _read_line  # noqa: E402
+from scripted.stepmatch import score  # noqa: E402
+from scripted.xserver import XServer, read_line  # noqa: E402
 
-DISPLAYS = range(140, 160)
 OA_VENV = Path("/tmp/oa-venv")
 
 # Runs inside openadapt-capture's own venv: its library's reduction of the
@@ -61,34 +59,6 @@ for a in session.actions():
                 "dx": a.dx, "dy": a.dy, "button": a.button, "children": children})
 print(json.dumps(out))
 """
-
-
-class BenchDisplay(XServer):
-    """Xvfb on the first free display in 140-159."""
-
-    def __init__(self, width: int = 1920, height: int = 1080) -> None:
-        for number in DISPLAYS:
-            if _display_taken(number):
-                continue
-            proc = subprocess.Popen(
-                ["Xvfb", f":{number}", "-screen", "0", f"{width}x{height}x24",
-                 "-nolisten", "tcp", "-noreset"],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-            )  # fmt: skip
-            env = {**os.environ, "DISPLAY": f":{number}"}
-            deadline = time.monotonic() + 10
-            while time.monotonic() < deadline and proc.poll() is None:
-                probe = subprocess.run(["xdotool", "getmouselocation"], env=env,
-                                       capture_output=True, check=False)  # fmt: skip
-                if probe.returncode == 0:
-                    self.proc, self.display = proc, f":{number}"
-                    self.width, self.height = width, height
-                    return
-                time.sleep(0.05)
-            if proc.poll() is None:
-                proc.kill()
-            proc.wait()
-        raise RuntimeError(f"no free X display in {DISPLAYS.start}-{DISPLAYS.stop - 1}")
 
 
 def ensure_openadapt(venv: Path) -> Path:
@@ -202,7 +172,7 @@ def openadapt_steps(actions: list[dict[str, Any]], keymap: Keymap | None) -> lis
 
 
 def record_openadapt(
-    x: BenchDisplay, scenario: Scenario, workdir: Path, exe: Path, stop_wait: float
+    x: XServer, scenario: Scenario, workdir: Path, exe: Path, stop_wait: float
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], str]:
     """(truth, openadapt's actions, note) for one scenario recorded by ``capture record``."""
     workdir.mkdir(parents=True, exist_ok=True)
@@ -224,7 +194,7 @@ def record_openadapt(
         )  # fmt: skip
         try:
             deadline = time.monotonic() + 60
-            while not _read_line(proc, max(0.1, deadline - time.monotonic())).startswith(
+            while not read_line(proc, max(0.1, deadline - time.monotonic())).startswith(
                 "Capture session:"
             ):
                 if proc.poll() is not None:
@@ -271,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     exe = ensure_openadapt(args.oa_venv) if "openadapt" in recorders else None
 
     rows: list[dict[str, Any]] = []
-    x = BenchDisplay()
+    x = XServer()
     try:
         keymap = Keymap(x.display)
         for scenario in wanted:

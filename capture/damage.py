@@ -21,12 +21,21 @@ class DamageWatch:
         from Xlib import X, display
         from Xlib.ext import damage
 
+        # python-xlib (0.33) ships a DAMAGE module that a Display never loads (its
+        # init calls a method Display lacks), so it is set up on this connection
+        # only: the extension's opcode and event, then its requests called directly.
         self._disp: Any = display.Display(display_name)
-        if not self._disp.has_extension("DAMAGE"):
+        info = self._disp.query_extension(damage.extname)
+        if info is None or not info.present:
             self._disp.close()
             raise DamageUnsupported("the X server has no DAMAGE extension")
-        self._disp.damage_query_version()
-        self._damage = self._disp.screen().root.damage_create(damage.DamageReportNonEmpty)
+        self._disp.display.set_extension_major(damage.extname, info.major_opcode)
+        self._disp.extension_add_event(
+            info.first_event + damage.DamageNotifyCode, damage.DamageNotify
+        )
+        self._ext = damage
+        damage.query_version(self._disp)
+        self._damage = damage.damage_create(self._disp.screen().root, damage.DamageReportNonEmpty)
         self._event_type = self._disp.extension_event.DamageNotify
         self._none = X.NONE
         self._disp.sync()
@@ -45,13 +54,13 @@ class DamageWatch:
             if disp.next_event().type == self._event_type:
                 dirty = True
         if dirty:
-            disp.damage_subtract(self._damage, self._none, self._none)
+            self._ext.damage_subtract(disp, self._damage, self._none, self._none)
             disp.flush()
         return dirty
 
     def close(self) -> None:
         try:
-            self._disp.damage_destroy(self._damage)
+            self._ext.damage_destroy(self._disp, self._damage)
             self._disp.close()
         except Exception:  # noqa: BLE001 - the server may be gone already
             pass

@@ -22,10 +22,11 @@ def require_x_display(env: Mapping[str, str]) -> str:
         raise DisplayError("no display: DISPLAY is not set (run inside an X session or Xvfb)")
     from Xlib import display as xdisplay
     from Xlib.error import DisplayError as XDisplayError
+    from Xlib.error import XauthError
 
     try:
         xdisplay.Display(name).close()
-    except (XDisplayError, OSError, ValueError) as exc:
+    except (XDisplayError, XauthError, OSError, ValueError) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise DisplayError(f"cannot open display {name}: {reason}") from None
     return name

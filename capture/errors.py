@@ -19,6 +19,14 @@ class SchemaTooNewError(StoreError):
     """The database was written by a newer demotrace."""
 
 
+class SchemaOutdatedError(StoreError):
+    """A store opened for reading only needs an upgrade first."""
+
+
+class NoStoreError(StoreError):
+    """A command that only reads was pointed at a place with no store."""
+
+
 class SessionNotFoundError(DemotraceError):
     pass
 

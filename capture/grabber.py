@@ -17,6 +17,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from capture.clock import SessionClock
+from capture.errors import DemotraceError
 from capture.screen import Rect
 
 SAMPLE_STEP = 8  # sample every 8th pixel in each direction for the change measure
@@ -133,6 +134,14 @@ class FrameRing:
 
 
 DEFAULT_FPS = 10.0  # screen grabs per second unless told otherwise
+MAX_FPS = 60.0
+
+
+def check_fps(fps: float) -> float:
+    """``fps`` if the grabber can run at it: a number above 0 and at most ``MAX_FPS``."""
+    if not 0 < fps <= MAX_FPS:  # also refuses nan
+        raise DemotraceError(f"--fps must be a number above 0 and at most {MAX_FPS:g}, not {fps:g}")
+    return fps
 
 
 class ScreenGrabber:
@@ -144,7 +153,7 @@ class ScreenGrabber:
         clock: SessionClock,
         ring: FrameRing,
         on_change: Callable[[ScreenChange], None],
-        fps: float = 10.0,
+        fps: float = DEFAULT_FPS,
         on_error: Callable[[BaseException], None] | None = None,
         hint: DrawHint | None = None,
         recheck_s: float = 5.0,

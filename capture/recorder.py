@@ -10,28 +10,37 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Protocol
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from capture.clock import SessionClock
-from capture.errors import DemotraceError, SessionBusyError, SessionNotFoundError
-from capture.events import ACTION_STARTS, EventKind, Marker, RawEvent, WindowChange
-from capture.grabber import DrawHint, FrameRing, ScreenChange, ScreenGrabber, ScreenSource
+from capture.errors import DemotraceError
+from capture.events import ACTION_STARTS, Marker, RawEvent, WindowChange
+from capture.grabber import (
+    DEFAULT_FPS,
+    DrawHint,
+    FrameRing,
+    ScreenChange,
+    ScreenGrabber,
+    ScreenSource,
+)
+from capture.hotkeys import Hotkeys
 from capture.listener import InjectionLog
 from capture.live_steps import LiveSteps
 from capture.own_windows import OwnWindows
 from capture.screen import ScreenInfo
 from capture.segment import SegmentationRules, Step
+from capture.segment.settle import Settling
 from capture.store.blobs import BlobStore
 from capture.store.database import Database
+from capture.store.lease import claim, new_owner, release
 from capture.store.models import EventRow, SessionRow
 from capture.store.steps import resegment
-from capture.writer import ObservedEvent, Settling, Snapshot, StoreWriter
-
-LEASE_TIMEOUT = timedelta(seconds=5)
+from capture.version import app_version
+from capture.writer import ObservedEvent, Snapshot, StoreWriter
 
 
 class State(StrEnum):
@@ -62,24 +71,6 @@ class RecorderParts:
     draw_hint: Callable[[], DrawHint | None] | None = None
 
 
-@dataclass(frozen=True)
-class Hotkeys:
-    """Global hotkeys that control the recorder (segmentation drops them from the steps)."""
-
-    stop: frozenset[str] = frozenset({"ctrl", "alt", "s"})
-    pause: frozenset[str] = frozenset({"ctrl", "alt", "p"})
-    mark: frozenset[str] = frozenset({"ctrl", "alt", "m"})
-
-    def command(self, event: RawEvent) -> str | None:
-        if event.kind is not EventKind.KEY_DOWN or not event.key or not event.modifiers:
-            return None
-        pressed = event.modifiers | {event.key.lower() if len(event.key) == 1 else event.key}
-        for name in ("stop", "pause", "mark"):
-            if pressed == getattr(self, name):
-                return name
-        return None
-
-
 def new_session_id() -> str:
     return uuid.uuid4().hex
 
@@ -97,7 +88,7 @@ class Recorder:
         db: Database,
         blobs: BlobStore,
         parts: RecorderParts,
-        fps: float = 10.0,
+        fps: float = DEFAULT_FPS,
         ring_size: int = 2,
         on_error: Callable[[DemotraceError], None] | None = None,
         clock_factory: Callable[[], SessionClock] = SessionClock.start,
@@ -147,7 +138,7 @@ class Recorder:
         with self._lock:
             if self._state is not State.IDLE:
                 raise RuntimeError("a recorder records one session once")
-            owner = self._owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+            owner = self._owner = new_owner()
             continuing = session_id is not None
             if session_id is None:
                 screen = self._parts.screen_info()
@@ -168,13 +159,9 @@ class Recorder:
                 owner,
                 self._fail,
                 first_seq=first_seq,
-                settling=Settling(
-                    clock.now,
-                    quiet_ns=rules.settle_ms * 1_000_000,
-                    max_ns=rules.after_max_ms * 1_000_000,
-                    noise=rules.settle_noise,
-                ),
+                settling=Settling.from_rules(rules),
                 live=self._live if not continuing else None,
+                now=clock.now,
             )
             # Listeners and the window watcher first: their start-up (imports, X
             # connections) must not delay the grabber's first ticks.
@@ -346,7 +333,7 @@ class Recorder:
                     wall_start_ns=clock.wall_start_ns,
                     duration_ns=0,
                     platform=f"{platform.system()} {platform.release()} ({_display_server()})",
-                    app_version=_app_version(),
+                    app_version=app_version(),
                     hostname=socket.gethostname(),
                     username=_username(),
                     screen=screen.to_json(),
@@ -364,22 +351,7 @@ class Recorder:
     def _take_over(self, session_id: str, owner: str) -> tuple[SessionClock, int]:
         """Claim an existing session for this recorder; refuse if a live recorder holds it."""
         with self._db.session() as s:
-            row = s.get(SessionRow, session_id, with_for_update=True)
-            if row is None:
-                raise SessionNotFoundError(f"no session {session_id}")
-            heartbeat = row.lease_heartbeat
-            if heartbeat is not None and heartbeat.tzinfo is None:
-                heartbeat = heartbeat.replace(tzinfo=UTC)
-            if (
-                row.lease_owner
-                and row.lease_owner != owner
-                and heartbeat is not None
-                and datetime.now(UTC) - heartbeat < LEASE_TIMEOUT
-            ):
-                raise SessionBusyError(
-                    f"session {session_id} is being recorded by {row.lease_owner}; "
-                    "stop that recorder first"
-                )
+            row = claim(s, session_id, owner)
             last_seq = s.scalar(
                 select(EventRow.seq)
                 .where(EventRow.session_id == session_id)
@@ -394,38 +366,16 @@ class Recorder:
                 wall_start_ns=row.wall_start_ns,
                 _monotonic=base._monotonic,
             )
-            row.lease_owner, row.lease_heartbeat, row.status = owner, datetime.now(UTC), "recording"
             s.commit()
         return clock, (last_seq + 1) if last_seq is not None else 0
 
     def _close_session(self, status: str, reason: str, duration_ns: int) -> None:
         try:
             with self._db.session() as s:
-                s.execute(
-                    update(SessionRow)
-                    # A recorder that lost its lease leaves the session to the new holder.
-                    .where(SessionRow.id == self.session_id, SessionRow.lease_owner == self._owner)
-                    .values(
-                        status=status,
-                        stop_reason=reason,
-                        duration_ns=duration_ns,
-                        lease_owner=None,
-                        lease_heartbeat=None,
-                    )
-                )
+                release(s, self.session_id, self._owner, status, reason, duration_ns)
                 s.commit()
         except Exception:  # noqa: BLE001 - a full disk may refuse even this; the data is safe
             pass
-
-
-def _app_version() -> str:
-    """The installed demotrace's version, as pyproject.toml gives it."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("demotrace")
-    except PackageNotFoundError:
-        return "unknown"
 
 
 def _first_line(exc: BaseException) -> str:

@@ -13,28 +13,34 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from capture.errors import DemotraceError, DiskFullError, SessionBusyError, StoreError
 from capture.events import ACTION_STARTS, EventKind, Marker, RawEvent, WindowChange
 from capture.grabber import Frame, ScreenChange
 from capture.live_steps import LiveSteps, Written
+from capture.segment.settle import Settling
 from capture.store.blobs import BlobStore
 from capture.store.database import Database, is_disk_full
 from capture.store.frames import FrameWriter
+from capture.store.lease import renew
 from capture.store.models import (
     EventRow,
     FrameRow,
     MarkerRow,
     ScreenChangeRow,
-    SessionRow,
     WindowRow,
 )
-from capture.store.rows import event_row
+from capture.store.rows import (
+    event_row,
+    frame_row,
+    marker_row,
+    screen_change_row,
+    window_row,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,22 +67,6 @@ HEARTBEAT_S = 1.0  # how often an idle recorder still says it holds the session
 LIVE_TAIL_S = 4.0  # how long after the last input the live segmenter may still finish steps
 
 
-@dataclass(frozen=True)
-class Settling:
-    """When to persist the screen after an action.
-
-    The screen has settled once no change above ``noise`` came for
-    ``quiet_ns`` after the last input, or ``max_ns`` after it at the latest;
-    the frame persisted is the one on screen at that moment, which is the
-    frame segmentation picks as the step's after-observation.
-    """
-
-    now: Callable[[], int]
-    quiet_ns: int = 500_000_000
-    max_ns: int = 3_000_000_000
-    noise: float = 0.0001
-
-
 class StoreWriter:
     def __init__(
         self,
@@ -89,6 +79,7 @@ class StoreWriter:
         commit_interval: float = 0.2,
         settling: Settling | None = None,
         live: LiveSteps | None = None,
+        now: Callable[[], int] | None = None,
     ) -> None:
         self._db = db
         self._frames = FrameWriter(blobs)
@@ -104,7 +95,8 @@ class StoreWriter:
         self._last_t = 0
         self.error: DemotraceError | None = None
         self.committed_events = 0
-        self._settling = settling
+        self._settling = settling  # persist the screen once it settled after each action
+        self._now = now
         self._live = live
         self._new_frames: list[tuple[int, int]] = []  # frames written in this transaction
         self._action_start_t = 0  # when the action awaiting its after-frame began
@@ -175,16 +167,7 @@ class StoreWriter:
         digest = self._frames.put(frame.pixels, frame.width, frame.height, s)
         frame_id: int = s.execute(
             insert(FrameRow).returning(FrameRow.id),
-            {
-                "session_id": self._session_id,
-                "t_ns": frame.t_ns,
-                "blob": digest,
-                "left": frame.left,
-                "top": frame.top,
-                "width": frame.width,
-                "height": frame.height,
-                "reason": reason,
-            },
+            frame_row(frame, digest, reason, session_id=self._session_id),
         ).scalar_one()
         self._frame_ids[frame.number] = frame_id
         self._new_frames.append((frame_id, frame.t_ns))
@@ -200,8 +183,7 @@ class StoreWriter:
         settling = self._settling
         if settling is None or self._action_t is None:
             return
-        quiet_from = max(self._action_t, self._change_t)
-        if t >= min(quiet_from + settling.quiet_ns, self._action_t + settling.max_ns):
+        if t >= settling.settled_at(self._action_t, self._change_t):
             if self._change_t > self._action_start_t and self._screen is not None:
                 self._frame_id(s, self._screen, "after")
             self._action_t = None
@@ -229,40 +211,23 @@ class StoreWriter:
                         elif self._action_t is not None and item.event.kind in ACTION_ENDS:
                             self._action_t = item.event.t_ns
                     elif isinstance(item, ScreenChange):
-                        if self._settling is None or item.changed >= self._settling.noise:
+                        if self._settling is None or self._settling.counts(item.changed):
                             self._change_t = max(self._change_t, item.t_ns)
                         if item.frame is not None:
                             self._screen = item.frame
-                        changes.append(
-                            {"session_id": sid, "t_ns": item.t_ns, "changed": item.changed}
-                        )
+                        changes.append(screen_change_row(item.t_ns, item.changed, session_id=sid))
                         written.append((item.t_ns, item.changed))
                     elif isinstance(item, Marker):
-                        markers.append(
-                            {
-                                "session_id": sid,
-                                "t_ns": item.t_ns,
-                                "kind": item.kind,
-                                "label": item.label,
-                            }
-                        )
+                        markers.append(marker_row(item, session_id=sid))
                         written.append(item)
                     elif isinstance(item, WindowChange):
-                        windows.append(
-                            {
-                                "session_id": sid,
-                                "t_ns": item.t_ns,
-                                "title": item.title,
-                                "app": item.app,
-                                "window_id": item.window_id,
-                            }
-                        )
+                        windows.append(window_row(item, session_id=sid))
                         written.append(item)
                     else:
                         self._frame_id(s, item.frame, item.reason)
                     self._last_t = max(self._last_t, _time_of(item))
-                if self._settling is not None:
-                    self._settle(s, self._settling.now())
+                if self._settling is not None and self._now is not None:
+                    self._settle(s, self._now())
                 for model, rows in (
                     (EventRow, events),
                     (ScreenChangeRow, changes),
@@ -274,12 +239,7 @@ class StoreWriter:
                 if self._live is not None:
                     settling_from = self._action_start_t if self._action_t is not None else None
                     self._live.feed(s, written, self._new_frames, settling_from)
-                held = s.execute(
-                    update(SessionRow)
-                    .where(SessionRow.id == sid, SessionRow.lease_owner == self._lease_owner)
-                    .values(duration_ns=self._last_t, lease_heartbeat=datetime.now(UTC))
-                )
-                if held.rowcount == 0:  # type: ignore[attr-defined]
+                if not renew(s, sid, self._lease_owner, self._last_t):
                     raise SessionBusyError(
                         f"session {sid} was taken over by another recorder; recording stopped"
                     )

@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from capture.errors import DemotraceError
+from capture.version import app_version
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -20,6 +21,7 @@ def _parser() -> argparse.ArgumentParser:
         "--db",
         help="database URL or SQLite file path (default: $DEMOTRACE_DB or the user data dir)",
     )
+    parser.add_argument("--version", action="version", version=f"demotrace {app_version()}")
     sub = parser.add_subparsers(dest="command")
     for module in command_modules():
         module.register(sub)

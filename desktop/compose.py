@@ -5,18 +5,23 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Mapping
-from pathlib import Path
 
 from capture.clock import SessionClock
 from capture.damage import DamageUnsupported, DamageWatch
-from capture.errors import DemotraceError
+from capture.errors import DemotraceError, SchemaOutdatedError
 from capture.events import RawEvent, WindowChange
-from capture.grabber import MssScreen
+from capture.grabber import DEFAULT_FPS, MssScreen, check_fps
 from capture.listener import InjectionLog, InputListener
 from capture.recorder import Recorder, RecorderParts
 from capture.screen import read_screen
 from capture.segment import Step
-from capture.store.database import Database, open_database, sqlite_url
+from capture.store.database import (
+    Database,
+    default_store_path,
+    open_database,
+    sqlite_url,
+    store_url,
+)
 from capture.store.sessions import blob_store_for
 from capture.window import WindowWatcher, X11ActiveWindow
 
@@ -48,15 +53,26 @@ def tune_allocator() -> None:
 def default_db_url(env: Mapping[str, str]) -> str:
     """``$DEMOTRACE_DB``, else ``demotrace.db`` in the user's data directory."""
     if env.get("DEMOTRACE_DB"):
-        return env["DEMOTRACE_DB"]
-    from platformdirs import user_data_path
-
-    return sqlite_url(Path(user_data_path("demotrace")) / "demotrace.db")
+        return store_url(env["DEMOTRACE_DB"])
+    return sqlite_url(default_store_path())
 
 
-def open_store(url: str | None, env: Mapping[str, str] | None = None) -> Database:
+def open_store(
+    url: str | None, env: Mapping[str, str] | None = None, *, readonly: bool = False
+) -> Database:
+    """The store at ``url`` (a URL or a SQLite file path), else the default one.
+
+    ``readonly``: for commands that only read; they never create a store, and
+    write only to upgrade an older one they are allowed to write.
+    """
     env = os.environ if env is None else env
-    return open_database(url or default_db_url(env))
+    target = store_url(url) if url else default_db_url(env)
+    if not readonly:
+        return open_database(target)
+    try:
+        return open_database(target, readonly=True)
+    except SchemaOutdatedError:
+        return open_database(target)
 
 
 def x11_parts(display_name: str) -> RecorderParts:
@@ -86,19 +102,17 @@ def x11_parts(display_name: str) -> RecorderParts:
 def build_recorder(
     db: Database,
     display_name: str,
-    fps: float,
+    fps: float = DEFAULT_FPS,
     on_error: Callable[[DemotraceError], None] | None = None,
     on_stop_request: Callable[[], None] | None = None,
     on_steps: Callable[[list[Step]], None] | None = None,
     on_mark: Callable[[], None] | None = None,
 ) -> Recorder:
-    if fps <= 0 or fps > 60:
-        raise DemotraceError(f"--fps must be between 0 and 60, not {fps:g}")
     return Recorder(
         db,
         blob_store_for(db),
         x11_parts(display_name),
-        fps=fps,
+        fps=check_fps(fps),
         on_error=on_error,
         on_stop_request=on_stop_request,
         on_steps=on_steps,

@@ -6,16 +6,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from capture.events import MODIFIERS
-from capture.recorder import Hotkeys, State
+from capture.hotkeys import hotkey
+from capture.recorder import State
 from desktop.recording import RecordingRun
 
 
 def hotkey_label(name: str) -> str:
     """``Ctrl+Alt+S`` for the control hotkey ``name`` (stop, pause, mark)."""
-    keys: frozenset[str] = getattr(Hotkeys(), name)
-    ordered = [m for m in MODIFIERS if m in keys] + sorted(keys - set(MODIFIERS))
-    return "+".join(k.capitalize() if len(k) > 1 else k.upper() for k in ordered)
+    return hotkey(name).label
 
 
 def clock_text(seconds: float) -> str:

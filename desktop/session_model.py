@@ -7,12 +7,12 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from capture.store.sessions import SessionSummary
+from capture.store.sessions import SessionSummary, short_id
 
 Index = QModelIndex | QPersistentModelIndex
 
 COLUMNS: list[tuple[str, Callable[[SessionSummary], str]]] = [
-    ("Session", lambda s: s.id[:12]),
+    ("Session", lambda s: short_id(s.id)),
     ("Task", lambda s: s.task or "—"),
     ("Recorded", lambda s: s.created_at[:19].replace("T", " ")),
     ("Duration", lambda s: f"{s.duration_s:.1f} s"),

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from capture.errors import DemotraceError
-from capture.segment import EditError, Step
+from capture.segment import DECISION_REASONS, EditError, Step
 from capture.segment.steps import ERROR_TYPES, OUTCOMES, TAGS
 from capture.store.session_frames import SessionFrames
 from desktop.applog import announce
@@ -243,7 +243,8 @@ class StepEditor(QWidget):
         window = step.window
         self.window_label.setText(f"{window.title} ({window.app})" if window else "unknown")
         if step.decision_point:
-            self.decision_label.setText(f"yes ({step.decision_reason or 'manual'})")
+            reason = DECISION_REASONS.get(step.decision_reason or "manual", "")
+            self.decision_label.setText(f"yes: {reason}")
         else:
             self.decision_label.setText("no")
         if self.note.toPlainText() != step.note:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from capture.segment import DECISION_REASONS
 from capture.segment.steps import OUTCOMES
 from capture.store.session_frames import SessionFrames
 from desktop.commands.common import describe_action
@@ -97,7 +98,7 @@ class Walkthrough(QDialog):
         step = self.trajectory.steps[self.step_index]
         self.heading.setText(
             f"<b>Decision point {self.position + 1} of {len(self.indices)}</b> · step "
-            f"{step.index} · {step.decision_reason or 'manual'} · "
+            f"{step.index} · {DECISION_REASONS.get(step.decision_reason or 'manual', '')} · "
             f"{step.window.title if step.window else 'unknown window'}"
         )
         action = step.action.to_json()

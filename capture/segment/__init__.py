@@ -7,10 +7,12 @@ annotator's edits over them without touching the raw events.
 
 from capture.segment.edits import EditError, EditRecord, apply_edits
 from capture.segment.live import LateInputError, LiveSegmenter, segment
+from capture.segment.observations import DECISION_REASONS
 from capture.segment.rules import OwnWindow, SegmentationRules
 from capture.segment.steps import Action, Step, StepFormatError, Window
 
 __all__ = [
+    "DECISION_REASONS",
     "Action",
     "EditError",
     "EditRecord",

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from capture.events import MODIFIERS, RawEvent
+from capture.hotkeys import parse_hotkey
 from capture.segment.context import SegmentContext
 from capture.segment.draft import Draft, OrderKey, Span
-from capture.segment.rules import MS, SegmentationRules, parse_hotkey
+from capture.segment.rules import MS, SegmentationRules
 from capture.segment.steps import Action
 
 # Keys whose keysym has a character that is not typed text.

@@ -37,15 +37,24 @@ from collections import deque
 from capture.segment.context import SegmentContext
 from capture.segment.draft import Draft
 from capture.segment.rules import MS, SegmentationRules
+from capture.segment.settle import Settling
 from capture.segment.steps import FrameId, Step
+
+# Why a step is a decision point, in the words shown beside it.
+DECISION_REASONS = {
+    "first": "first step",
+    "marked": "marked (hotkey or button)",
+    "pause": "after a pause",
+    "screen_change": "screen changed a lot",
+    "manual": "added by hand",
+}
 
 
 class Observer:
     def __init__(self, rules: SegmentationRules, timeline: SegmentContext) -> None:
         self.rules = rules
         self.timeline = timeline
-        self._settle = rules.settle_ms * MS
-        self._after_max = rules.after_max_ms * MS
+        self._settling = Settling.from_rules(rules)
         self._queue: deque[Draft] = deque()
         self._prev: Step | None = None
         self._prev_acted: Step | None = None  # the previous step made from raw events
@@ -73,7 +82,7 @@ class Observer:
             else:
                 next_start = self._next_start(draft)
                 if next_start is None and not final:
-                    deadline = draft.t_end + self._after_max + self._settle
+                    deadline = draft.t_end + self._settling.max_ns + self._settling.quiet_ns
                     if not (horizon > deadline and watermark > deadline):
                         break
                 step = self._acted(draft, next_start, last=final and len(queue) == 1)
@@ -112,19 +121,17 @@ class Observer:
         )
 
     def after_frame(self, t_end: int, next_start: int | None) -> FrameId | None:
-        tl = self.timeline
-        settle, noise = self._settle, self.rules.settle_noise
-        s = t_end
-        for t, fraction in tl.changes(t_end, t_end + self._after_max):
-            if fraction < noise:
+        tl, settling = self.timeline, self._settling
+        s = t_end  # the last change that kept the screen from settling
+        for t, fraction in tl.changes(t_end, t_end + settling.max_ns):
+            if not settling.counts(fraction):
                 continue
-            if t - s > settle or (next_start is not None and t >= next_start):
+            if t - s > settling.quiet_ns or (next_start is not None and t >= next_start):
                 break
             s = t
-        settled = s + settle
-        if next_start is not None and next_start <= settled:
+        if next_start is not None and next_start <= s + settling.quiet_ns:
             return tl.frame_before(next_start)
-        return tl.frame_at_or_before(min(settled, t_end + self._after_max))
+        return tl.frame_at_or_before(settling.settled_at(t_end, s))
 
     def _acted(self, draft: Draft, next_start: int | None, last: bool = False) -> Step:
         tl = self.timeline
@@ -133,7 +140,7 @@ class Observer:
         reason = self._decision(draft, before)
         prev = self._prev_acted
         notes = tl.notes(None if prev is None else prev.t_start, None if last else draft.t_start)
-        window_upto = draft.t_end + self._after_max
+        window_upto = draft.t_end + self._settling.max_ns
         step = Step(
             index=self._index,
             action=draft.action,

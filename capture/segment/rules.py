@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from capture.hotkeys import CONTROL_HOTKEYS, parse_hotkey
+
 MS = 1_000_000  # nanoseconds per millisecond
 
 
@@ -22,14 +24,6 @@ class OwnWindow:
         if t_ns < self.t_from or (self.t_to is not None and t_ns >= self.t_to):
             return False
         return self.left <= x < self.left + self.width and self.top <= y < self.top + self.height
-
-
-def parse_hotkey(spec: str) -> frozenset[str]:
-    """``"ctrl+alt+s"`` -> the set of keys held; letters compare case-insensitively."""
-    keys = [k.strip() for k in spec.split("+") if k.strip()]
-    if not keys:
-        raise ValueError(f"empty hotkey {spec!r}")
-    return frozenset(k.lower() if len(k) == 1 else k for k in keys)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +71,7 @@ class SegmentationRules:
     decision_pause_ms: int | None = 3000
     decision_screen_change: float | None = 0.15
     # Input that is not part of the demonstration.
-    control_hotkeys: tuple[str, ...] = ("ctrl+alt+s", "ctrl+alt+p", "ctrl+alt+m")
+    control_hotkeys: tuple[str, ...] = tuple(h.keys for h in CONTROL_HOTKEYS)
     own_windows: tuple[OwnWindow, ...] = ()
     own_apps: frozenset[str] = frozenset({"demotrace"})
     drop_synthetic: bool = False

@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from capture.errors import SchemaTooNewError, StoreError
+from capture.errors import NoStoreError, SchemaOutdatedError, SchemaTooNewError, StoreError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -29,6 +29,20 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 
 def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
+
+
+def default_store_path() -> Path:
+    """Where recordings go unless told otherwise: the user's data directory."""
+    from platformdirs import user_data_path
+
+    return Path(user_data_path("demotrace")) / "demotrace.db"
+
+
+def store_url(ref: str) -> str:
+    """A database URL from what a person types: a URL as it is, anything else a SQLite file."""
+    if "://" in ref:
+        return ref
+    return sqlite_url(Path(ref).expanduser().absolute())
 
 
 def _alembic_config() -> Config:
@@ -55,6 +69,35 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_reader_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+# What SQLite says when the file itself is broken; nothing demotrace should write to.
+_DAMAGED = ("database disk image is malformed", "file is not a database")
+
+
+def damage_of(exc: BaseException) -> str | None:
+    """SQLite's words if ``exc`` (or what it wraps) says the database file is damaged."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        text = str(seen).strip().lower()
+        for phrase in _DAMAGED:
+            if phrase in text:
+                return phrase
+        seen = getattr(seen, "orig", None) or seen.__cause__
+    return None
+
+
+def damaged_error(path: Path | str, reason: str) -> StoreError:
+    return StoreError(
+        f"{path} is damaged ({reason}); it was left as it is: restore it from a backup "
+        f"(or try `sqlite3 {path} .recover`)"
+    )
+
+
 @dataclass
 class Database:
     """An open, schema-checked database."""
@@ -62,6 +105,7 @@ class Database:
     url: str
     engine: Engine
     sessions: sessionmaker[Session]
+    readonly: bool = False
 
     @property
     def sqlite_path(self) -> Path | None:
@@ -75,29 +119,62 @@ class Database:
         with self.sessions() as s:
             yield s
 
+    @property
+    def can_write(self) -> bool:
+        """Whether a writable connection could be opened (the store itself may be read-only)."""
+        if not self.readonly:
+            return True
+        path = self.sqlite_path
+        return path is not None and _writable(path) and _writable(path.parent)
+
+    @contextmanager
+    def writer(self) -> Iterator[Database]:
+        """This database for writing: itself, or a writable connection opened for the while."""
+        if not self.readonly:
+            yield self
+            return
+        other = open_database(self.url, migrate=False)
+        try:
+            yield other
+        finally:
+            other.close()
+
     def close(self) -> None:
         self.engine.dispose()
 
 
-def open_database(url: str, *, migrate: bool = True) -> Database:
-    """Open ``url``; create or upgrade the schema; refuse a schema newer than ours."""
-    shown = _redacted(url)
+def open_database(url: str, *, migrate: bool = True, readonly: bool = False) -> Database:
+    """Open ``url``; create or upgrade the schema; refuse a schema newer than ours.
+
+    ``readonly``: for commands that only read. The store must exist; nothing is
+    created, migrated or written (SQLite is opened ``mode=ro``, so a store on a
+    read-only mount can be read).
+    """
+    given, shown = url, _redacted(url)
     try:
         parsed = make_url(url)
     except ArgumentError:
         raise StoreError(f"not a database URL: {url!r}") from None
     kwargs: dict[str, Any] = {}
+    path: Path | None = None
+    existed = False
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             path = Path(parsed.database).expanduser()
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StoreError(f"cannot create {path.parent}: {exc.strerror}") from None
             if path.exists() and not path.is_file():
                 raise StoreError(f"{path} is not a database file")
-            if not _writable(path):
-                raise StoreError(f"database {path} is not writable")
+            if readonly:
+                if not path.exists():
+                    raise NoStoreError(f"there is no demotrace store at {path}")
+                url = _readonly_sqlite_url(path)
+            else:
+                existed = path.exists() and path.stat().st_size > 0
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise StoreError(f"cannot create {path.parent}: {exc.strerror}") from None
+                if not _writable(path):
+                    raise StoreError(f"database {path} is not writable")
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 10}
     else:
         kwargs["pool_pre_ping"] = True
@@ -108,20 +185,60 @@ def open_database(url: str, *, migrate: bool = True) -> Database:
     except (ArgumentError, ImportError) as exc:
         raise StoreError(f"cannot use database {shown}: {exc}") from None
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_reader_pragmas if readonly else _sqlite_pragmas)
+        _explain_damage(engine, path or shown)
     try:
-        _check_and_migrate(engine, migrate=migrate)
+        if existed and path is not None:
+            _check_intact(engine, path)
+        _check_and_migrate(engine, migrate=migrate and not readonly, readonly=readonly)
     except StoreError:
         engine.dispose()
         raise
     except DBAPIError as exc:
         engine.dispose()
+        damage = damage_of(exc)
+        if damage is not None:
+            raise damaged_error(path or shown, damage) from None
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         raise StoreError(f"cannot open database {shown}: {reason}") from None
     except SQLAlchemyError as exc:
         engine.dispose()
         raise StoreError(f"cannot open database {shown}: {exc}") from None
-    return Database(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))
+    return Database(
+        url=given,
+        engine=engine,
+        sessions=sessionmaker(engine, expire_on_commit=False),
+        readonly=readonly,
+    )
+
+
+def _readonly_sqlite_url(path: Path) -> str:
+    """``mode=ro``; ``immutable`` where nobody can be writing (a read-only directory
+    without a write-ahead log), since SQLite could not create its shared-memory file there."""
+    from urllib.parse import quote
+
+    query = "mode=ro"
+    if not _writable(path.parent) and not Path(f"{path}-wal").exists():
+        query += "&immutable=1"
+    return f"sqlite:///file:{quote(str(path.absolute()))}?{query}&uri=true"
+
+
+def _check_intact(engine: Engine, path: Path) -> None:
+    """Refuse to write into a damaged file (a few tenths of a second for a large store)."""
+    with engine.connect() as conn:
+        verdict = conn.execute(text("PRAGMA quick_check(1)")).scalar()
+    if verdict != "ok":
+        raise damaged_error(path, "SQLite's integrity check failed")
+
+
+def _explain_damage(engine: Engine, where: Path | str) -> None:
+    """Every statement that meets a damaged SQLite file raises one clear StoreError."""
+
+    @event.listens_for(engine, "handle_error")
+    def _damaged(context: Any) -> None:
+        damage = damage_of(context.original_exception)
+        if damage is not None:
+            raise damaged_error(where, damage)
 
 
 def _writable(path: Path) -> bool:
@@ -138,7 +255,7 @@ def schema_revision(engine: Engine) -> str | None:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def _check_and_migrate(engine: Engine, *, migrate: bool) -> None:
+def _check_and_migrate(engine: Engine, *, migrate: bool, readonly: bool = False) -> None:
     head = SCHEMA_REVISIONS[-1]
     current = schema_revision(engine)
     if current is None:
@@ -146,10 +263,17 @@ def _check_and_migrate(engine: Engine, *, migrate: bool) -> None:
             tables = set(inspect(conn).get_table_names())
         if tables & {"sessions", "events"}:
             raise StoreError("database has demotrace tables but no schema version; not touching it")
+        if readonly:
+            raise NoStoreError(f"there is no demotrace store in {engine.url.database}")
     elif current not in SCHEMA_REVISIONS:
         raise SchemaTooNewError(
             f"database schema {current} is newer than this demotrace understands "
             f"(newest known: {head}); update demotrace to open it"
+        )
+    if current != head and readonly:
+        raise SchemaOutdatedError(
+            f"the store was written by an older demotrace (schema {current}); "
+            "open it once with write access to upgrade it"
         )
     if current == head or not migrate:
         return

@@ -1,7 +1,7 @@
 """Typed SQLAlchemy 2.0 models. Rows are plain records; domain objects live in capture/.
 
-Each schema change gets an Alembic migration in ``migrations/versions``; the
-revision id of the newest one is ``SCHEMA_HEAD`` below.
+Each schema change gets an Alembic migration in ``migrations/versions`` and its
+revision id at the end of ``SCHEMA_REVISIONS`` in ``database.py``.
 """
 
 from __future__ import annotations
@@ -84,7 +84,8 @@ class SessionRow(Base):
     double_click_ms: Mapped[int] = mapped_column(Integer)
     double_click_px: Mapped[int] = mapped_column(Integer)
     fps: Mapped[float] = mapped_column(Float)
-    # Which recorder holds the session ("host:pid") and when it last said so.
+    # Which recorder holds the session ("host:pid:nonce") and when it last said so
+    # (see lease.py).
     lease_owner: Mapped[str | None] = mapped_column(String(300), nullable=True)
     lease_heartbeat: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     stop_reason: Mapped[str] = mapped_column(Text, default="")

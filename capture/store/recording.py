@@ -16,19 +16,14 @@ from capture.store.models import (
     SessionRow,
     WindowRow,
 )
-from capture.store.rows import EVENT_FIELDS, event_from_row
-
-
-@dataclass(frozen=True, slots=True)
-class StoredFrame:
-    id: int
-    t_ns: int
-    blob: str
-    left: int
-    top: int
-    width: int
-    height: int
-    reason: str
+from capture.store.rows import (
+    StoredFrame,
+    event_from_row,
+    frame_from_row,
+    marker_from_row,
+    screen_change_from_row,
+    window_from_row,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,10 +51,6 @@ class Recording:
         return [e.event for e in self.events]
 
 
-def _event(row: EventRow) -> RawEvent:
-    return event_from_row({name: getattr(row, name) for name in EVENT_FIELDS})
-
-
 def load_recording(db: Database, session_id: str) -> Recording:
     with db.session() as s:
         session = s.get(SessionRow, session_id)
@@ -68,13 +59,13 @@ def load_recording(db: Database, session_id: str) -> Recording:
 
             raise SessionNotFoundError(f"no session {session_id}")
         events = [
-            StoredEvent(_event(r), r.frame_id, r.frame_age_ns)
+            StoredEvent(event_from_row(r), r.frame_id, r.frame_age_ns)
             for r in s.scalars(
                 select(EventRow).where(EventRow.session_id == session_id).order_by(EventRow.seq)
             )
         ]
         frames = [
-            StoredFrame(r.id, r.t_ns, r.blob, r.left, r.top, r.width, r.height, r.reason)
+            frame_from_row(r)
             for r in s.scalars(
                 select(FrameRow)
                 .where(FrameRow.session_id == session_id)
@@ -82,21 +73,21 @@ def load_recording(db: Database, session_id: str) -> Recording:
             )
         ]
         changes = [
-            (t, c)
-            for t, c in s.execute(
+            screen_change_from_row(r)
+            for r in s.execute(
                 select(ScreenChangeRow.t_ns, ScreenChangeRow.changed)
                 .where(ScreenChangeRow.session_id == session_id)
                 .order_by(ScreenChangeRow.t_ns)
             )
         ]
         markers = [
-            Marker(r.t_ns, r.kind, r.label)
+            marker_from_row(r)
             for r in s.scalars(
                 select(MarkerRow).where(MarkerRow.session_id == session_id).order_by(MarkerRow.t_ns)
             )
         ]
         windows = [
-            WindowChange(r.t_ns, r.title, r.app, r.window_id)
+            window_from_row(r)
             for r in s.scalars(
                 select(WindowRow).where(WindowRow.session_id == session_id).order_by(WindowRow.t_ns)
             )

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from capture.errors import SessionNotFoundError
 from capture.store.blobs import BlobStore, DatabaseBlobStore, DirectoryBlobStore
 from capture.store.database import Database
+from capture.store.lease import orphaned
 from capture.store.models import (
     EventRow,
     FrameRow,
@@ -19,6 +20,13 @@ from capture.store.models import (
     SessionRow,
     WindowRow,
 )
+from capture.store.recovery import recover_sessions, stop_reason
+
+SHORT_ID = 12  # characters of a session id shown in lists; any unique prefix resolves
+
+
+def short_id(session_id: str) -> str:
+    return session_id[:SHORT_ID]
 
 
 def frames_dir(db_path: Path) -> Path:
@@ -38,6 +46,7 @@ def resolve_session(db: Database, ref: str) -> str:
         raise SessionNotFoundError("no session given")
     with db.session() as s:
         if s.get(SessionRow, ref) is not None:
+            recover_sessions(db, ref)
             return ref
         matches = list(
             s.scalars(
@@ -48,6 +57,7 @@ def resolve_session(db: Database, ref: str) -> str:
         raise SessionNotFoundError(f"no session {ref}")
     if len(matches) > 1:
         raise SessionNotFoundError(f"session prefix {ref} is ambiguous; give more characters")
+    recover_sessions(db, matches[0])
     return matches[0]
 
 
@@ -84,6 +94,7 @@ def _count(s: Any, model: Any, session_id: str) -> int:
 
 
 def list_sessions(db: Database) -> list[SessionSummary]:
+    recover_sessions(db)
     with db.session() as s:
         ids = list(s.scalars(select(SessionRow.id).order_by(SessionRow.created_at)))
     return [summarize(db, sid, with_sizes=False) for sid in ids]
@@ -97,10 +108,12 @@ def summarize(db: Database, session_id: str, with_sizes: bool = True) -> Session
         frame_bytes: int | None = None
         if with_sizes:
             frame_bytes = _frame_bytes(db, s, session_id)
+        # A store that could not be written still shows a dead recording as what it is.
+        why = orphaned(row)
         return SessionSummary(
             id=row.id,
             task=row.task,
-            status=row.status,
+            status="interrupted" if why else row.status,
             created_at=row.created_at.isoformat(),
             duration_s=round(row.duration_ns / 1e9, 3),
             events=_count(s, EventRow, session_id),
@@ -115,7 +128,7 @@ def summarize(db: Database, session_id: str, with_sizes: bool = True) -> Session
             fps=row.fps,
             platform=row.platform,
             app_version=row.app_version,
-            stop_reason=row.stop_reason,
+            stop_reason=stop_reason(why) if why else row.stop_reason,
             frame_bytes=frame_bytes,
         )
 

@@ -16,78 +16,24 @@ from sqlalchemy.orm import Session
 
 from capture.segment import EditError, EditRecord, SegmentationRules, Step, apply_edits, segment
 from capture.store.database import Database
-from capture.store.models import StepEditRow, StepRow
+from capture.store.lease import orphaned
+from capture.store.models import SessionRow, StepEditRow, StepRow
 from capture.store.recording import Recording, load_recording
+from capture.store.rows import edit_from_row, edit_row, step_from_row, step_row
 
 
 def rules_for(timeline: Recording) -> SegmentationRules:
     return SegmentationRules.for_session(timeline.double_click_ms, timeline.double_click_px)
 
 
-def step_row(session_id: str, step: Step) -> dict[str, Any]:
-    data = step.to_json(with_events=True)
-    return {
-        "session_id": session_id,
-        "index": data["index"],
-        "action": data["action"],
-        "t_start": data["t_start"],
-        "t_end": data["t_end"],
-        "first_seq": data["first_seq"],
-        "last_seq": data["last_seq"],
-        "before_frame_id": data["before_frame"],
-        "after_frame_id": data["after_frame"],
-        "window": data["window"],
-        "decision_point": data["decision_point"],
-        "decision_reason": data["decision_reason"],
-        "note": data["note"],
-        "draft_note": data["draft_note"],
-        "outcome": data["outcome"],
-        "tags": data["tags"],
-        "comments": data["comments"],
-        "outcome_suggested": data["outcome_suggested"],
-        "outcome_reason": data["outcome_reason"],
-        "error_type": data["error_type"],
-        "element": data["element"],
-        "fault": data["fault"],
-    }
-
-
-def row_step(row: StepRow) -> Step:
-    return Step.from_json(
-        {
-            "index": row.index,
-            "action": row.action,
-            "t_start": row.t_start,
-            "t_end": row.t_end,
-            "first_seq": row.first_seq,
-            "last_seq": row.last_seq,
-            "before_frame": row.before_frame_id,
-            "after_frame": row.after_frame_id,
-            "window": row.window,
-            "decision_point": row.decision_point,
-            "decision_reason": row.decision_reason,
-            "note": row.note,
-            "draft_note": row.draft_note,
-            "outcome": row.outcome,
-            "tags": row.tags,
-            "comments": row.comments,
-            "outcome_suggested": row.outcome_suggested,
-            "outcome_reason": row.outcome_reason,
-            "error_type": row.error_type,
-            "element": row.element,
-            "fault": row.fault,
-        }
-    )
-
-
 def add_steps(s: Session, session_id: str, steps: Iterable[Step]) -> None:
     """Append steps (the live segmenter's, as they become final) in the caller's transaction."""
-    rows = [step_row(session_id, step) for step in steps]
+    rows = [step_row(step, session_id=session_id) for step in steps]
     if rows:
         s.execute(insert(StepRow), rows)
 
 
-def _replace(s: Session, session_id: str, steps: Sequence[Step]) -> None:
+def replace_steps(s: Session, session_id: str, steps: Sequence[Step]) -> None:
     s.execute(delete(StepRow).where(StepRow.session_id == session_id))
     add_steps(s, session_id, steps)
 
@@ -97,7 +43,7 @@ def stored_steps(db: Database, session_id: str) -> list[Step]:
         rows = s.scalars(
             select(StepRow).where(StepRow.session_id == session_id).order_by(StepRow.index)
         )
-        return [row_step(r) for r in rows]
+        return [step_from_row(r) for r in rows]
 
 
 def edits(db: Database, session_id: str) -> list[EditRecord]:
@@ -107,13 +53,7 @@ def edits(db: Database, session_id: str) -> list[EditRecord]:
             .where(StepEditRow.session_id == session_id)
             .order_by(StepEditRow.seq)
         )
-        return [EditRecord(r.who, r.op, r.args, _aware(r.at)) for r in rows]
-
-
-def _aware(when: Any) -> Any:
-    from datetime import UTC
-
-    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+        return [edit_from_row(r) for r in rows]
 
 
 def computed_steps(timeline: Recording, edit_log: Iterable[EditRecord] = ()) -> list[Step]:
@@ -137,8 +77,12 @@ def computed_steps(timeline: Recording, edit_log: Iterable[EditRecord] = ()) -> 
 
 
 def current_steps(db: Database, session_id: str) -> list[Step]:
-    """The stored steps; for a session never segmented (e.g. killed mid-recording), computed."""
-    steps = stored_steps(db, session_id)
+    """The stored steps; computed for a session never segmented, or one whose recorder
+    died in a store that could not be written to recover it (it holds only the live steps)."""
+    with db.session() as s:
+        row = s.get(SessionRow, session_id)
+        dead = row is not None and orphaned(row) is not None
+    steps = [] if dead else stored_steps(db, session_id)
     if steps:
         return steps
     return computed_steps(load_recording(db, session_id), edits(db, session_id))
@@ -148,7 +92,7 @@ def resegment(db: Database, session_id: str) -> list[Step]:
     """Rebuild the steps from the raw events and the edit log, and store them."""
     steps = computed_steps(load_recording(db, session_id), edits(db, session_id))
     with db.session() as s:
-        _replace(s, session_id, steps)
+        replace_steps(s, session_id, steps)
         s.commit()
     return steps
 
@@ -164,17 +108,8 @@ def edit(db: Database, session_id: str, record: EditRecord) -> list[Step]:
             .select_from(StepEditRow)
             .where(StepEditRow.session_id == session_id)
         )
-        s.add(
-            StepEditRow(
-                session_id=session_id,
-                seq=int(seq or 0),
-                who=record.who,
-                at=record.when,
-                op=record.op,
-                args=dict(record.args),
-            )
-        )
-        _replace(s, session_id, steps)
+        s.execute(insert(StepEditRow), [edit_row(record, int(seq or 0), session_id=session_id)])
+        replace_steps(s, session_id, steps)
         s.commit()
     return steps
 
@@ -201,17 +136,8 @@ def record_edit(db: Database, session_id: str, record: EditRecord, steps: Sequen
             )
             or 0
         )
-        s.add(
-            StepEditRow(
-                session_id=session_id,
-                seq=seq,
-                who=record.who,
-                at=record.when,
-                op=record.op,
-                args=dict(record.args),
-            )
-        )
-        _replace(s, session_id, steps)
+        s.execute(insert(StepEditRow), [edit_row(record, seq, session_id=session_id)])
+        replace_steps(s, session_id, steps)
         s.commit()
     return seq
 
@@ -227,5 +153,5 @@ def withdraw_edit(db: Database, session_id: str, seq: int, steps: Sequence[Step]
         s.execute(
             delete(StepEditRow).where(StepEditRow.session_id == session_id, StepEditRow.seq == seq)
         )
-        _replace(s, session_id, steps)
+        replace_steps(s, session_id, steps)
         s.commit()

@@ -24,7 +24,7 @@ def describe_action(action: dict[str, Any]) -> str:
         (x0, y0), (x1, y1) = action["path"][0], action["path"][-1]
         return f"{prefix}{action['button']} ({x0}, {y0}) -> ({x1}, {y1})"
     if kind == "scroll":
-        return f"dx={action['dx']} dy={action['dy']} at ({action['x']}, {action['y']})"
+        return f"{scroll_words(action['dx'], action['dy'])} at ({action['x']}, {action['y']})"
     if kind == "type":
         return json.dumps(action["text"], ensure_ascii=False)
     if kind == "key":
@@ -37,6 +37,14 @@ def describe_action(action: dict[str, Any]) -> str:
     if kind == "wait":
         return f"{action['seconds']:.1f}s"
     return ""
+
+
+def scroll_words(dx: int, dy: int) -> str:
+    """Wheel notches as a person says them: dy > 0 is down, dx > 0 is right."""
+    parts = [f"{abs(dy)} {'down' if dy > 0 else 'up'}"] if dy else []
+    if dx:
+        parts.append(f"{abs(dx)} {'right' if dx > 0 else 'left'}")
+    return ", ".join(parts) or "no movement"
 
 
 def size(n: int | None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import signal
 import sys
@@ -10,11 +11,33 @@ import threading
 import time
 
 from capture.errors import DemotraceError
+from capture.grabber import DEFAULT_FPS, MAX_FPS, check_fps
+from capture.hotkeys import CONTROL_HOTKEYS
+from capture.store.database import default_store_path
+from capture.store.sessions import frames_dir
 from desktop.commands.common import add_db
 
 
+def _epilog() -> str:
+    store = default_store_path()
+    keys = "\n".join(f"  {h.keys:<12} {h.description}" for h in CONTROL_HOTKEYS)
+    return (
+        f"while recording, these keys control the recorder (they never become steps):\n{keys}\n\n"
+        "The recording stops on the stop hotkey, Ctrl-C (SIGINT), SIGTERM, or after\n"
+        "--duration seconds; it is saved and cut into steps either way.\n\n"
+        f"Recordings go to $DEMOTRACE_DB if set, else to {store}\n"
+        f"(frames in {frames_dir(store)}/); --db PATH or --db URL picks another store."
+    )
+
+
 def register(sub: argparse._SubParsersAction) -> None:
-    rec = sub.add_parser("record", help="record a demonstration from the command line")
+    rec = sub.add_parser(
+        "record",
+        help="record a demonstration from the command line",
+        description="Record your screen, mouse and keyboard until you stop.",
+        epilog=_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     add_db(rec)
     which = rec.add_mutually_exclusive_group()
     which.add_argument(
@@ -24,7 +47,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     which.add_argument("--task-id", help="file the session under this task (id or prefix)")
     rec.add_argument("--duration", type=float, help="stop after this many seconds")
-    rec.add_argument("--fps", type=float, default=10.0, help="screen grabs per second (default 10)")
+    rec.add_argument(
+        "--fps",
+        type=float,
+        default=DEFAULT_FPS,
+        help=f"screen grabs per second, above 0 and at most {MAX_FPS:g} (default {DEFAULT_FPS:g})",
+    )
     rec.add_argument("--session", help="continue recording into this existing session")
     rec.set_defaults(handler=run)
 
@@ -34,8 +62,11 @@ def run(args: argparse.Namespace) -> int:
     from desktop.compose import build_recorder, open_store, tune_allocator
 
     tune_allocator()
-    if args.duration is not None and args.duration <= 0:
-        raise DemotraceError("--duration must be positive")
+    if args.duration is not None and not (math.isfinite(args.duration) and args.duration > 0):
+        raise DemotraceError(
+            f"--duration must be a positive number of seconds, not {args.duration:g}"
+        )
+    check_fps(args.fps)
     display = require_x_display(os.environ)
     db = open_store(args.db)
     stop = threading.Event()

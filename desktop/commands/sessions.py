@@ -23,10 +23,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_sessions(args: argparse.Namespace) -> int:
-    from capture.store.sessions import list_sessions
+    from capture.store.sessions import list_sessions, short_id
     from desktop.compose import open_store
 
-    db = open_store(args.db)
+    db = open_store(args.db, readonly=True)
     sessions = list_sessions(db)
     if args.json:
         print(json.dumps([s.to_json() for s in sessions], indent=2))
@@ -38,7 +38,7 @@ def run_sessions(args: argparse.Namespace) -> int:
     for s in sessions:
         rows.append(
             (
-                s.id[:12],
+                short_id(s.id),
                 s.created_at[:19].replace("T", " "),
                 f"{s.duration_s:.1f}s",
                 str(s.events),
@@ -55,7 +55,7 @@ def run_show(args: argparse.Namespace) -> int:
     from capture.store.sessions import resolve_session, summarize
     from desktop.compose import open_store
 
-    db = open_store(args.db)
+    db = open_store(args.db, readonly=True)
     summary = summarize(db, resolve_session(db, args.session))
     if args.json:
         print(json.dumps(summary.to_json(), indent=2))

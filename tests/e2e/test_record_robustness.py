@@ -196,7 +196,7 @@ def test_unreachable_display_is_one_clear_line(tmp_path: Path) -> None:
     [
         ("sqlite:////proc/version/demo.db", "cannot create /proc/version"),
         ("nonsense://", "unsupported database URL"),
-        ("not a url", "not a database URL"),
+        ("/proc/version/plain.db", "cannot create /proc/version"),
         ("postgresql+psycopg://nobody:secret@127.0.0.1:9/none", "cannot open database"),
     ],
 )
@@ -227,6 +227,7 @@ def test_database_from_a_newer_schema_is_refused_untouched(
 
 def test_missing_session_is_one_clear_line(tmp_path: Path) -> None:
     url = sqlite_url(tmp_path / "empty.db")
+    open_database(url).close()
     line = one_line_error(demotrace("show", "deadbeef", "--db", url))
     assert "no session deadbeef" in line
 

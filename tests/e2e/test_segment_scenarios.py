@@ -1,6 +1,6 @@
 """Scripted demonstrations recorded by ``demotrace record`` and segmented into steps.
 
-Each scenario (tests/scenarios.py) drives a real Qt app on a real X server with
+Each scenario (scripted/scenarios.py) drives a real Qt app on a real X server with
 xdotool and writes down the steps a person would name. The steps segmented from
 what the store holds are scored against that list, step by step.
 """
@@ -15,8 +15,8 @@ import pytest
 from capture.store.database import open_database
 from capture.store.frames import FrameReader
 from capture.store.sessions import blob_store_for
-from tests.scenarios import SCENARIOS, Recorded, Scenario, record_with_demotrace
-from tests.stepmatch import score
+from scripted.scenarios import SCENARIOS, Recorded, Scenario, record_with_demotrace
+from scripted.stepmatch import score
 from tests.xsession import XServer
 
 RED, GREEN = (255, 0, 0), (0, 255, 0)

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from factories import Script, store_session
+from factories import Script, stored_session
 
 from capture.store.database import Database, open_database, sqlite_url
 from capture.store.steps import resegment, stored_steps
@@ -17,7 +17,7 @@ from desktop.cli import main
 def store(tmp_path: Path) -> tuple[Database, str]:
     url = sqlite_url(tmp_path / "cli.db")
     db = open_database(url)
-    sid = store_session(db, Script().click(10, 10).wait(4000).type("hello").key("Return"))
+    sid = stored_session(db, Script().click(10, 10).wait(4000).type("hello").key("Return"))
     resegment(db, sid)
     return db, url
 

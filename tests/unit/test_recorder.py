@@ -128,13 +128,28 @@ def test_paused_recorder_drops_input_and_marks_the_pause(db: Database) -> None:
 
 
 def test_events_inside_an_injection_span_are_synthetic(db: Database) -> None:
-    screen, hands = Screen(), Hands()
-    rec = recorder(db, screen, hands)
+    """The recorder hands its injection log to the listener, which marks input inside it."""
+    from capture.listener import InputListener
+
+    made: list[InputListener] = []
+
+    def listener(clock: SessionClock, sink: Callable[[RawEvent], None], inj: InjectionLog) -> Hands:
+        made.append(InputListener(clock, sink, inj))
+        return Hands()
+
+    parts = RecorderParts(lambda: Screen(), lambda: INFO, listener, None)
+    rec = Recorder(db, blob_store_for(db), parts, fps=50)
     sid = rec.start()
+    [real] = made
+    real._on_click(1, 1, "left", True)
     with rec.injections.injecting():
-        assert hands.injections is not None and hands.injections.active
+        real._on_click(2, 2, "left", True)
+        real._on_scroll(2, 2, 0, 1)
+    real._on_click(3, 3, "left", True)
+    settle()
     rec.stop()
-    assert load_recording(db, sid).events == []
+    events = [e.event for e in load_recording(db, sid).events]
+    assert [(e.x, e.synthetic) for e in events] == [(1, False), (2, True), (2, True), (3, False)]
 
 
 def test_a_live_lease_refuses_a_second_recorder(db: Database) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from capture.segment.steps import Action
-from tests.stepmatch import align, matches, score
+from scripted.stepmatch import align, matches, score
 
 
 def click(x: int, y: int, button: str = "left", mods: tuple[str, ...] = ()) -> dict[str, Any]:

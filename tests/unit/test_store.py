@@ -1,5 +1,6 @@
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import inspect, text
@@ -115,11 +116,34 @@ def test_known_revisions_match_the_migrations() -> None:
     assert tuple(chain) == SCHEMA_REVISIONS
 
 
+def _schema(engine: Any) -> dict[str, dict[str, Any]]:
+    """Every table as the database reports it: columns (type, nullability, key), indexes."""
+    with engine.connect() as conn:
+        found = inspect(conn)
+        return {
+            table: {
+                # By name: a migration adds columns at the end, a new table has them in order.
+                "columns": sorted(
+                    (c["name"], str(c["type"]), c["nullable"], c.get("primary_key", 0))
+                    for c in found.get_columns(table)
+                ),
+                "indexes": sorted(
+                    (i["name"], tuple(i["column_names"]), bool(i["unique"]))
+                    for i in found.get_indexes(table)
+                ),
+                "foreign_keys": sorted(
+                    (tuple(f["constrained_columns"]), f["referred_table"])
+                    for f in found.get_foreign_keys(table)
+                ),
+            }
+            for table in found.get_table_names()
+        }
+
+
 def test_models_match_the_migrated_schema(tmp_path: Path) -> None:
-    """Running every migration builds exactly the models (which new stores are made from)."""
+    """Running every migration builds exactly the models (which new stores are made from):
+    the same tables, and in each the same columns by name, type and nullability."""
     from alembic import command
-    from alembic.autogenerate import compare_metadata
-    from alembic.runtime.migration import MigrationContext
     from sqlalchemy import create_engine
 
     from capture.store.database import SCHEMA_REVISIONS, _alembic_config
@@ -130,14 +154,24 @@ def test_models_match_the_migrated_schema(tmp_path: Path) -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
-    with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
-    assert diff == []
+    migrated = _schema(engine)
     assert schema_revision(engine) == SCHEMA_REVISIONS[-1]
     engine.dispose()
-    fresh = open_database(sqlite_url(tmp_path / "fresh.db"))
-    assert schema_revision(fresh.engine) == SCHEMA_REVISIONS[-1]
-    fresh.close()
+    fresh_db = open_database(sqlite_url(tmp_path / "fresh.db"))
+    fresh = _schema(fresh_db.engine)
+    assert schema_revision(fresh_db.engine) == SCHEMA_REVISIONS[-1]
+    fresh_db.close()
+
+    assert set(migrated) == set(fresh) == {*Base.metadata.tables, "alembic_version"}
+    for name, table in Base.metadata.tables.items():
+        assert migrated[name] == fresh[name], name
+        columns = {c[0]: c for c in migrated[name]["columns"]}
+        assert set(columns) == {c.name for c in table.columns}, name
+        for column in table.columns:
+            _, sql_type, nullable, _ = columns[column.name]
+            assert nullable == column.nullable, f"{name}.{column.name} nullability"
+            expected = column.type.compile(dialect=fresh_db.engine.dialect)
+            assert sql_type == expected, f"{name}.{column.name}: {sql_type} != {expected}"
 
 
 def test_a_version_one_store_is_upgraded_keeping_its_rows(tmp_path: Path) -> None:

@@ -1,8 +1,8 @@
 """A tiny real Qt text editor that end-to-end tests and benchmarks drive with xdotool.
 
-Run it as ``python -m tests.apps.editor``::
+Run it as ``python -m scripted.apps.editor``::
 
-    python -m tests.apps.editor --geometry 0,0,900,600 --log /tmp/editor.jsonl
+    python -m scripted.apps.editor --geometry 0,0,900,600 --log /tmp/editor.jsonl
 
 Like the test form, the window is frameless and placed exactly where
 ``--geometry`` says (there is no window manager under Xvfb). Once it is shown
@@ -29,7 +29,7 @@ import os
 import sys
 from typing import Any
 
-from tests.apps.form import EventLog, parse_geometry
+from scripted.apps.form import EventLog, parse_geometry
 
 LINES = (
     "alpha beta gamma delta",

@@ -3,7 +3,7 @@
 A scenario drives a real Qt app (the test form or the test editor) with
 xdotool the way a person would: pointer glides of many small moves, pauses,
 typing with corrections. While it plays, it writes down the steps a person
-would name, in the JSON form of the step contract; ``tests.stepmatch`` scores
+would name, in the JSON form of the step contract; ``scripted.stepmatch`` scores
 what a recorder made of the same input against that list.
 
 Used by the end-to-end tests (``tests/e2e/test_segment_scenarios.py``) and by
@@ -27,7 +27,8 @@ from typing import Any
 from capture.segment import SegmentationRules, Step, segment
 from capture.store.database import open_database, sqlite_url
 from capture.store.recording import Recording, load_recording
-from tests.xsession import ROOT, XServer, _read_line, start_recorder, stop_process
+from scripted.cli import start_recorder
+from scripted.xserver import ROOT, XServer, read_line, stop_process
 
 # Where the pointer rests before a recording starts: outside every app window.
 HOME = (1500, 950)
@@ -69,7 +70,7 @@ def start_app(env: dict[str, str], module: str, geometry: str, log: Path | None 
     deadline = time.monotonic() + 60
     try:
         while True:
-            line = _read_line(proc, max(0.1, deadline - time.monotonic())).strip()
+            line = read_line(proc, max(0.1, deadline - time.monotonic())).strip()
             if not line and proc.poll() is not None:
                 raise RuntimeError(f"{module} exited before it was ready")
             if line.startswith("{"):
@@ -288,11 +289,11 @@ def pointer_work(d: Driver, app: App) -> None:
 
 SCENARIOS = (
     Scenario(
-        "form_fill", "tests.apps.form", "0,0,1000,800", True, form_fill, form_fill.__doc__ or ""
+        "form_fill", "scripted.apps.form", "0,0,1000,800", True, form_fill, form_fill.__doc__ or ""
     ),
     Scenario(
         "editor_corrections",
-        "tests.apps.editor",
+        "scripted.apps.editor",
         "0,0,900,600",
         False,
         editor_corrections,
@@ -300,7 +301,7 @@ SCENARIOS = (
     ),
     Scenario(
         "pointer_work",
-        "tests.apps.form",
+        "scripted.apps.form",
         "0,0,1000,800",
         False,
         pointer_work,

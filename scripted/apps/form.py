@@ -1,8 +1,8 @@
 """A small real Qt form that end-to-end tests and the benchmark drive with xdotool.
 
-Run it as ``python -m tests.apps.form`` or ``python tests/apps/form.py``::
+Run it as ``python -m scripted.apps.form`` or ``python scripted/apps/form.py``::
 
-    python -m tests.apps.form --geometry 0,0,1000,800 --log /tmp/form.jsonl
+    python -m scripted.apps.form --geometry 0,0,1000,800 --log /tmp/form.jsonl
 
 There is no window manager under Xvfb, so the window is frameless and placed
 exactly where ``--geometry`` says. Once the window is shown and painted the app
