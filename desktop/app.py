@@ -90,6 +90,9 @@ def run_app(db_url: str | None) -> int:
     wake = QTimer(interval=200)
     wake.timeout.connect(lambda: None)
     wake.start()
+    from desktop.tray import tray_icon
+
+    tray_icon(window, app)  # owned by the window
     window.setGeometry(opening.geometry())
     window.show()
     opening.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import getpass
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, QRect, QSettings, Qt, QTimer
+from PySide6.QtCore import QModelIndex, QRect, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -50,6 +50,8 @@ def _who() -> str:
 
 
 class MainWindow(QMainWindow):
+    recording_changed = Signal()  # a recording started or stopped
+
     def __init__(
         self,
         db: Database,
@@ -275,6 +277,7 @@ class MainWindow(QMainWindow):
             reasoning_mode=run.reasoning_mode,
         )
         run.changed.connect(self._announce_counts)
+        self.recording_changed.emit()
 
     def _announce_counts(self) -> None:
         run, bar = self.run, self.control_bar
@@ -312,6 +315,7 @@ class MainWindow(QMainWindow):
             self.control_bar = None
         self.show()
         self.refresh()
+        self.recording_changed.emit()
         announce("stopped", session=session_id, steps=run.steps if run else 0)
         mode = run.reasoning_mode if run else self.settings.reasoning_mode
         trajectory = Trajectory(self.db, session_id, self._who())

@@ -102,3 +102,21 @@ def test_annotate_edit_and_submit(
     code, out, _ = run(capsys, "submit", "s1", "--db", url)
     assert (code, out) == (0, "submitted session s1\n")
     assert [s.note for s in stored_steps(db, "s1")] == ["open it", "", ""]
+
+
+def test_split_and_delete_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = sqlite_url(tmp_path / "split.db")
+    db = open_database(url)
+    stored_session(db, Script().type("hello").wait(100).type("world"), "t1")
+    resegment(db, "t1")
+    (typed,) = stored_steps(db, "t1")
+    assert typed.action["text"] == "helloworld"
+    code, _, err = run(capsys, "edit", "t1", "split", "0", "--at-seq", "10", "--db", url)
+    assert code == 0, err
+    assert [s.action["text"] for s in stored_steps(db, "t1")] == ["hello", "world"]
+    code, _, err = run(capsys, "edit", "t1", "split", "1", "--at-seq", "3", "--db", url)
+    assert code == 2 and err.startswith("demotrace: error: at_seq 3 is not inside the step's")
+    assert run(capsys, "edit", "t1", "delete", "0", "--db", url)[0] == 0
+    assert [s.action["text"] for s in stored_steps(db, "t1")] == ["world"]
