@@ -82,7 +82,10 @@ class ControlBar(QWidget):
         run = self._run
         state = run.state
         paused = state is State.PAUSED
-        label = "Asking" if run.asking else ("Paused" if paused else "● REC")
+        if run.finalizing:
+            label = "Saving…"
+        else:
+            label = "Asking" if run.asking else ("Paused" if paused else "● REC")
         self.state.setText(f"<b style='color:{'#ffb300' if paused else '#ef5350'}'>{label}</b>")
         self.elapsed.setText(clock_text(run.elapsed_s))
         self.steps.setText(count_text(run.steps, "step"))

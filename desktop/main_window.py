@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
         self._who = who
         self.run: RecordingRun | None = None
         self.control_bar: ControlBar | None = None
+        self._closing = False
         self.prompt: LivePrompt | None = None
         self.walkthrough: Walkthrough | None = None
         self.editor: StepEditor | None = None
@@ -313,6 +314,8 @@ class MainWindow(QMainWindow):
             self.control_bar.hide()
             self.control_bar.deleteLater()
             self.control_bar = None
+        if self._closing:
+            return
         self.show()
         self.refresh()
         self.recording_changed.emit()
@@ -386,8 +389,10 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Submitted session {session_id[:12]}", 10_000)
 
     def shutdown(self) -> None:
-        """Stop and finalize a recording in progress (closing, SIGTERM)."""
-        self.stop_recording()
+        """Stop and finalize a recording in progress (closing, SIGTERM), waiting for it."""
+        self._closing = True  # nothing more to show: no walkthrough, no editor
+        if self.run is not None:
+            self.run.stop(wait=True)
         if self.editor is not None:
             self.editor.save_note()
 

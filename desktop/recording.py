@@ -6,6 +6,7 @@ views of it, and tests drive it directly.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Protocol
@@ -43,6 +44,7 @@ class RecordingRun(QObject):
     _hotkey_stop = Signal()
     _hotkey_mark = Signal()
     _error = Signal(str)
+    _done = Signal()
 
     def __init__(
         self,
@@ -67,6 +69,9 @@ class RecordingRun(QObject):
         self.marks = 0
         self.notes = 0
         self.asking = False
+        self.finalizing = False
+        self._finishing: threading.Thread | None = None
+        self._stop_error: DemotraceError | None = None
         self._elapsed = 0.0
         self._last_tick = 0.0
         self._timer = QTimer(self, interval=TICK_MS)
@@ -74,6 +79,7 @@ class RecordingRun(QObject):
         self._hotkey_stop.connect(self.stop)
         self._hotkey_mark.connect(lambda: self._marked("hotkey"))
         self._error.connect(self._failed)
+        self._done.connect(self._finished)
 
     # -- state
 
@@ -167,22 +173,46 @@ class RecordingRun(QObject):
             self.notes += 1
             self.changed.emit()
 
-    def stop(self) -> None:
+    def stop(self, wait: bool = False) -> None:
+        """Stop, then finalize on a worker thread (the GUI stays responsive) and emit
+        ``stopped``; with ``wait``, finalize before returning (quitting, SIGTERM)."""
         recorder, self.recorder = self.recorder, None
         if recorder is None:
+            if wait and self._finishing is not None:
+                self._finishing.join()
             return
         self._timer.stop()
+        self.finalizing = True
+        self.changed.emit()
+        if wait:
+            self._finish(recorder)
+            self._finished()
+            return
+
+        def work() -> None:
+            self._finish(recorder)
+            self._done.emit()
+
+        # Not a daemon: an app quitting meanwhile still finishes writing the session.
+        self._finishing = threading.Thread(target=work, name="demotrace-finalize")
+        self._finishing.start()
+
+    def _finish(self, recorder: Recorder) -> None:
         recorder.stop()
-        self.steps, self.decision_points = step_counts(self._db, self.session_id)
-        error = recorder.error
+        error: DemotraceError | None = recorder.error
         if self.task is not None and self.task.reset_command:
             try:
                 run_task_command("reset", self.task.reset_command)
             except DemotraceError as exc:
                 error = error or exc
+        self._stop_error = error
+
+    def _finished(self) -> None:
+        self.finalizing = False
+        self.steps, self.decision_points = step_counts(self._db, self.session_id)
         self.changed.emit()
-        if error is not None:
-            self.failed.emit(str(error))
+        if self._stop_error is not None:
+            self.failed.emit(str(self._stop_error))
         self.stopped.emit(self.session_id)
 
     def _failed(self, message: str) -> None:

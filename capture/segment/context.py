@@ -126,19 +126,19 @@ class SegmentContext:
 
         The active window, unless that is one of demotrace's own (input on those
         is dropped, so the action went elsewhere) or none is known (nothing had
-        focus: demotrace's window just hid). Then the window that became active
-        next, up to ``upto``: without a window manager, a window becomes active
-        only once the click is in.
+        focus: demotrace's window just hid; or the watcher had not reported yet).
+        Then the window that became active next, up to ``upto``: without a
+        window manager, a window becomes active only once the click is in.
         """
 
         def known(w: Window | None) -> bool:
             return w is not None and bool(w.title or w.app) and w.app not in own_apps
 
         window = self.window_at(t)
-        if window is None or known(window):
+        if known(window):
             return window
         lo, hi = bisect_right(self._window_t, t), bisect_right(self._window_t, upto)
         for later in self._window[lo:hi]:
             if known(later):
                 return later
-        return None if window.app in own_apps else window
+        return None if window is None or window.app in own_apps else window

@@ -56,6 +56,9 @@ def test_a_click_is_not_put_on_demotrace_when_the_target_becomes_active_after_it
     assert step.window is not None and step.window.title == "Form"
     (alone,) = segment(s.events, windows=windows[:1])
     assert alone.window is None
+    # The window watcher had not reported anything yet when the click came.
+    (early,) = segment(s.events, windows=windows[1:])
+    assert early.window is not None and early.window.title == "Form"
 
 
 def test_annotate_goes_through_the_audit_trail_and_survives_resegment(db: Database) -> None:
