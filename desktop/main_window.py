@@ -25,11 +25,12 @@ from PySide6.QtWidgets import (
 from capture.errors import DemotraceError
 from capture.store.database import Database
 from capture.store.session_frames import SessionFrames
+from capture.store.sessions import short_id
 from capture.store.stages import takes
 from capture.store.tasks import list_tasks, save_task
 from capture.tasks import CATEGORY_NAMES, Task
 from desktop.applog import announce
-from desktop.control_bar import ControlBar, hotkey_label
+from desktop.control_bar import ControlBar, count_text, hotkey_label
 from desktop.pictures import Thumbnails
 from desktop.prompt import LivePrompt
 from desktop.recording import RecorderFactory, RecordingRun
@@ -185,8 +186,9 @@ class MainWindow(QMainWindow):
         if i.isValid():
             take = self.takes.take_at(i.row())
             text += (
-                f"<hr><p><b>Session {take.id[:12]}</b> · {take.status}<br>"
-                f"{take.steps} steps, {take.decision_points} decision points, "
+                f"<hr><p><b>Session {short_id(take.id)}</b> · {take.status}<br>"
+                f"{count_text(take.steps, 'step')}, "
+                f"{count_text(take.decision_points, 'decision point')}, "
                 f"{take.unexplained} without a note</p>"
             )
         text += (
@@ -386,7 +388,7 @@ class MainWindow(QMainWindow):
     def _submitted(self, session_id: str) -> None:
         announce("submitted", session=session_id)
         self.close_editor()
-        self.statusBar().showMessage(f"Submitted session {session_id[:12]}", 10_000)
+        self.statusBar().showMessage(f"Submitted session {short_id(session_id)}", 10_000)
 
     def shutdown(self) -> None:
         """Stop and finalize a recording in progress (closing, SIGTERM), waiting for it."""

@@ -13,6 +13,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from capture.store.sessions import short_id
 from capture.store.stages import Take
 from capture.tasks import CATEGORY_NAMES, Task
 
@@ -58,7 +59,7 @@ class TaskListModel(QAbstractListModel):
 
 
 TAKE_COLUMNS: list[tuple[str, Callable[[Take], str]]] = [
-    ("Session", lambda t: t.id[:12]),
+    ("Session", lambda t: short_id(t.id)),
     ("Recorded", lambda t: t.created_at.astimezone().strftime("%Y-%m-%d %H:%M")),
     ("Duration", lambda t: f"{t.duration_s:.1f} s"),
     ("Steps", lambda t: str(t.steps)),

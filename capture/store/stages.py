@@ -17,6 +17,7 @@ from capture.errors import DemotraceError, SessionNotFoundError
 from capture.segment import Step
 from capture.store.database import Database
 from capture.store.models import SessionRow, StepRow
+from capture.store.sessions import short_id
 from capture.store.steps import current_steps
 
 STAGES = ("draft", "submitted", "accepted", "needs_changes", "rejected")
@@ -61,10 +62,10 @@ def submit(db: Database, session_id: str, when: datetime | None = None) -> datet
             raise SessionNotFoundError(f"no session {session_id}")
         status, stage = row.status, row.stage
     if status == "recording":
-        raise SubmitRefused([f"session {session_id[:12]} is still recording; stop it first"])
+        raise SubmitRefused([f"session {short_id(session_id)} is still recording; stop it first"])
     if stage not in SUBMITTABLE:
         shown = display_status(status, stage)
-        raise SubmitRefused([f"session {session_id[:12]} is already {shown}"])
+        raise SubmitRefused([f"session {short_id(session_id)} is already {shown}"])
     steps = current_steps(db, session_id)
     problems = submit_problems(steps)
     if not steps:

@@ -44,6 +44,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run_list(args: argparse.Namespace) -> int:
+    from capture.store.sessions import short_id
     from capture.store.stages import takes
     from capture.store.tasks import list_tasks
     from desktop.compose import open_store
@@ -63,7 +64,13 @@ def run_list(args: argparse.Namespace) -> int:
     rows = [("TASK", "CATEGORY", "REASONING", "SESSIONS", "INSTRUCTION")]
     for t in tasks:
         rows.append(
-            (t.id[:12], t.category, t.reasoning_mode, str(counts.get(t.id, 0)), t.instruction[:60])
+            (
+                short_id(t.id),
+                t.category,
+                t.reasoning_mode,
+                str(counts.get(t.id, 0)),
+                t.instruction[:60],
+            )
         )
     table(rows)
     return 0
