@@ -78,7 +78,7 @@ class FrameEncoder:
         self._zc = zstandard.ZstdCompressor(level=level)
         self._max_band = max_band_fraction
         self._key_hash: str | None = None
-        self._key_pixels: bytes | bytearray | None = None
+        self._key_pixels: bytes | bytearray | memoryview | None = None
         self._key_size = (0, 0)
         self._key_bytes = 0
 
@@ -90,7 +90,9 @@ class FrameEncoder:
         parts.append(stream.flush())
         return b"".join(parts)
 
-    def encode(self, pixels: bytes | bytearray, width: int, height: int, digest: str) -> Encoded:
+    def encode(
+        self, pixels: bytes | bytearray | memoryview, width: int, height: int, digest: str
+    ) -> Encoded:
         stride = width * BYTES_PER_PIXEL
         if self._key_pixels is not None and self._key_size == (width, height):
             band = changed_rows(pixels, self._key_pixels, stride)
@@ -135,8 +137,16 @@ def blob_info(blob: bytes) -> BlobInfo:
     return BlobInfo(kind, width, height, y0, y1, base.decode() if kind == DELTA else None)
 
 
-def decode(blob: bytes, load_base: Callable[[str], bytes]) -> np.ndarray:
-    """Pixels as an (height, width, 4) uint8 BGRA array."""
+def decode(
+    blob: bytes,
+    load_base: Callable[[str], bytes],
+    base_pixels: Callable[[str], np.ndarray] | None = None,
+) -> np.ndarray:
+    """Pixels as an (height, width, 4) uint8 BGRA array.
+
+    ``base_pixels(hash)``, when given, returns a writable copy of a keyframe's
+    decoded pixels (from a cache), saving its decompression.
+    """
     info = blob_info(blob)
     stride = info.width * BYTES_PER_PIXEL
     try:
@@ -151,7 +161,14 @@ def decode(blob: bytes, load_base: Callable[[str], bytes]) -> np.ndarray:
             raise FrameDecodeError("frame blob has the wrong pixel count")
         return np.frombuffer(payload, np.uint8).reshape(info.height, info.width, 4).copy()
     assert info.base is not None
-    base = decode(load_base(info.base), _no_chain)
+    if base_pixels is not None:
+        return apply_delta(info, payload, base_pixels(info.base))
+    return apply_delta(info, payload, decode(load_base(info.base), _no_chain))
+
+
+def apply_delta(info: BlobInfo, payload: bytes, base: np.ndarray) -> np.ndarray:
+    """A delta's pixels: its decompressed ``payload`` XORed into ``base`` (changed in place)."""
+    stride = info.width * BYTES_PER_PIXEL
     if base.shape != (info.height, info.width, 4):
         raise FrameDecodeError("delta and keyframe sizes differ")
     band = np.frombuffer(payload, np.uint8)

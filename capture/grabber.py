@@ -51,6 +51,14 @@ class DrawHint(Protocol):
     def close(self) -> None: ...
 
 
+class Redactor(Protocol):
+    """Blurs what must not reach the disk out of a grab (BGRA, virtual-desktop position)."""
+
+    def __call__(
+        self, pixels: bytes | bytearray, left: int, top: int, width: int, height: int
+    ) -> bytes | bytearray: ...
+
+
 class ScreenSource(Protocol):
     def grab(self) -> tuple[int, int, int, int, bytes | bytearray]:
         """(left, top, width, height, BGRA pixels) of the whole virtual desktop."""
@@ -158,9 +166,11 @@ class ScreenGrabber:
         hint: DrawHint | None = None,
         recheck_s: float = 5.0,
         masks: Callable[[], Sequence[Rect]] | None = None,
+        redact: Redactor | None = None,
     ) -> None:
         self._source = source
         self._masks = masks
+        self._redact = redact
         self._hint = hint
         self._recheck_ns = int(recheck_s * 1e9)
         self._last_real_ns = 0
@@ -176,8 +186,12 @@ class ScreenGrabber:
         self.grabs = 0  # real grabs
         self.skipped = 0  # ticks that needed no grab: nothing was drawn
 
-    def start(self) -> None:
-        self.grab_once()  # the first frame exists before anyone is told recording started
+    def start(self, paused: bool = False) -> None:
+        """Start grabbing; the first frame exists before anyone is told recording started."""
+        if paused:
+            self._paused.set()
+        else:
+            self.grab_once()
         self._thread.start()
 
     def pause(self) -> None:
@@ -214,6 +228,8 @@ class ScreenGrabber:
         t = self._clock.now()
         if self._masks is not None:
             pixels = mask(pixels, left, top, width, height, self._masks())
+        if self._redact is not None:
+            pixels = self._redact(pixels, left, top, width, height)
         self._last_real_ns = t
         self.grabs += 1
         previous = self._ring.latest()

@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from capture.events import EventKind, RawEvent
+from capture.privacy.secret import SECRET_PLACEHOLDER
 
 
 @dataclass(frozen=True, slots=True)
 class ControlHotkey:
-    name: str  # what the recorder does: mark | pause | stop
+    name: str  # what the recorder does: mark | pause | stop | secret
     keys: str  # xdotool spelling, e.g. "ctrl+alt+m"
     description: str  # what it does, in the words of the help text
 
@@ -24,6 +25,9 @@ CONTROL_HOTKEYS: tuple[ControlHotkey, ...] = (
     ControlHotkey("mark", "ctrl+alt+m", "mark a decision point"),
     ControlHotkey("pause", "ctrl+alt+p", "pause or resume"),
     ControlHotkey("stop", "ctrl+alt+s", "stop and save"),
+    ControlHotkey(
+        "secret", "ctrl+alt+h", f"secret mode on or off (typing kept as {SECRET_PLACEHOLDER})"
+    ),
 )
 
 

@@ -8,7 +8,7 @@ import platform
 import socket
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -31,7 +31,11 @@ from capture.hotkeys import Hotkeys
 from capture.listener import InjectionLog
 from capture.live_steps import LiveSteps
 from capture.own_windows import OwnWindows
-from capture.screen import ScreenInfo
+from capture.privacy.exclusions import Exclusions
+from capture.privacy.guard import EXCLUDED_LABEL, Privacy, PrivacyGuard
+from capture.privacy.redact import Redaction
+from capture.screen import Rect, ScreenInfo
+from capture.screen_windows import ScreenWindow
 from capture.segment import SegmentationRules, Step
 from capture.segment.settle import Settling
 from capture.store.blobs import BlobStore
@@ -39,8 +43,11 @@ from capture.store.database import Database
 from capture.store.lease import claim, new_owner, release
 from capture.store.models import EventRow, SessionRow
 from capture.store.steps import resegment
+from capture.store.usage import StoreUsage, store_usage
 from capture.version import app_version
 from capture.writer import ObservedEvent, Snapshot, StoreWriter
+
+FIRST_WINDOW_WAIT_S = 0.5  # at most this long for the active window before the first frame
 
 
 class State(StrEnum):
@@ -69,6 +76,10 @@ class RecorderParts:
     listener: Callable[[SessionClock, Callable[[RawEvent], None], InjectionLog], Listener]
     window_watcher: Callable[[SessionClock, Callable[[WindowChange], None]], Watcher] | None
     draw_hint: Callable[[], DrawHint | None] | None = None
+    # Reports where excluded (and redacted) windows are on screen, focused or not.
+    window_scanner: (
+        Callable[[Callable[[str, str], bool], Callable[[list[ScreenWindow]], None]], Watcher] | None
+    ) = None
 
 
 def new_session_id() -> str:
@@ -76,11 +87,13 @@ def new_session_id() -> str:
 
 
 class Recorder:
-    """start / pause / resume / mark / stop for one session.
+    """start / pause / resume / mark / secret mode / stop for one session.
 
     Thread-safe for the control calls; callbacks from capture threads only
     enqueue. ``on_error`` is called (from a capture or writer thread) when the
-    recording had to stop on its own, e.g. a full disk.
+    recording had to stop on its own, e.g. a full disk. ``on_privacy`` is
+    called (from a capture thread) whenever secret mode or the excluded-window
+    pause changes, e.g. by a hotkey or a focus change.
     """
 
     def __init__(
@@ -96,6 +109,9 @@ class Recorder:
         on_stop_request: Callable[[], None] | None = None,
         hotkeys: Hotkeys | None = None,
         on_mark: Callable[[], None] | None = None,
+        exclusions: Exclusions | None = None,
+        redact_at_capture: Sequence[Redaction] = (),
+        on_privacy: Callable[[Privacy], None] | None = None,
     ) -> None:
         self._db = db
         self._blobs = blobs
@@ -108,6 +124,8 @@ class Recorder:
         self._on_stop_request = on_stop_request
         self._on_mark = on_mark
         self._hotkeys = hotkeys or Hotkeys()
+        self._guard = PrivacyGuard(exclusions, redact_at_capture)
+        self._on_privacy = on_privacy
         self._lock = threading.Lock()
         self._live: LiveSteps | None = None
         self.own_windows = OwnWindows()
@@ -121,6 +139,7 @@ class Recorder:
         self._writer: StoreWriter | None = None
         self._listener: Listener | None = None
         self._watcher: Watcher | None = None
+        self._scanner: Watcher | None = None
         self._clock: SessionClock | None = None
 
     @property
@@ -168,7 +187,10 @@ class Recorder:
             self._listener = self._parts.listener(clock, self._on_event, self._injections)
             self._listener.start()
             if self._parts.window_watcher is not None:
-                self._watcher = self._parts.window_watcher(clock, self._writer.put)
+                self._watcher = self._parts.window_watcher(clock, self._on_window)
+            guard = self._guard
+            if self._parts.window_scanner is not None:
+                self._scanner = self._parts.window_scanner(guard.wants, guard.screen_windows)
             self._grabber = ScreenGrabber(
                 self._parts.screen_source(),
                 clock,
@@ -177,12 +199,20 @@ class Recorder:
                 fps=self._fps,
                 on_error=self._grabber_failed,
                 hint=self._parts.draw_hint() if self._parts.draw_hint else None,
-                masks=self.own_windows.rects,
+                masks=self._masks,
+                redact=guard.redact if guard.redactions else None,
             )
             self._writer.start()
-            if self._watcher is not None:
-                self._watcher.start()
-            self._grabber.start()
+            for watcher in (self._watcher, self._scanner):
+                if watcher is not None:
+                    watcher.start()
+            if guard.needs_window:
+                # No first frame before it is known what on screen may be seen.
+                if self._watcher is not None:
+                    guard.window_known.wait(FIRST_WINDOW_WAIT_S)
+                if self._scanner is not None:
+                    guard.screen_known.wait(FIRST_WINDOW_WAIT_S)
+            self._grabber.start(paused=guard.excluded)
             first = self._ring.latest()
             if first is not None:
                 self._writer.put(Snapshot(first, "start"))
@@ -204,8 +234,9 @@ class Recorder:
             if self._state is State.PAUSED:
                 assert self._grabber and self._writer and self._clock
                 self._writer.put(Marker(self._clock.now(), "resume"))
-                self._grabber.grab_once()
-                self._grabber.resume()
+                if not self._guard.excluded:
+                    self._grabber.grab_once()
+                    self._grabber.resume()
                 self._state = State.RECORDING
 
     def mark(self, label: str = "") -> None:
@@ -222,13 +253,35 @@ class Recorder:
                 assert self._writer and self._clock
                 self._writer.put(Marker(self._clock.now(), "note", text.strip()))
 
+    def set_secret(self, on: bool) -> None:
+        """Secret mode on or off: while on, typing is stored only as a placeholder."""
+        with self._lock:
+            changed = self._guard.secret.set(on)
+            if changed and self._writer is not None and self._clock is not None:
+                self._writer.put(Marker(self._clock.now(), "secret", "on" if on else "off"))
+        if changed:
+            self._notify_privacy()
+
+    @property
+    def secret(self) -> bool:
+        return self._guard.secret.on
+
+    def store_usage(self) -> StoreUsage:
+        """How much room the store takes now, and what is left on its disk."""
+        return store_usage(self._db, self._blobs)
+
+    @property
+    def privacy(self) -> Privacy:
+        """Secret mode, and the excluded window pausing capture, as of now."""
+        return self._guard.state
+
     def stop(self) -> None:
         """Stop capturing, write everything queued, and close the session."""
         with self._lock:
             if self._state in (State.IDLE, State.STOPPED):
                 return
             self._state = State.STOPPED
-        for part in (self._listener, self._watcher):
+        for part in (self._listener, self._watcher, self._scanner):
             if part is not None:
                 part.stop()
         assert self._grabber and self._writer
@@ -265,6 +318,7 @@ class Recorder:
             return SegmentationRules.for_session(row.double_click_ms, row.double_click_px)
 
     def _on_event(self, event: RawEvent) -> None:
+        command = None
         if self._state in (State.RECORDING, State.PAUSED):
             command = self._hotkeys.command(event)
             if command is not None:
@@ -273,6 +327,13 @@ class Recorder:
             return
         if self.own_windows.drops(event):
             return
+        if self._guard.excluded:
+            return
+        if command is None:  # a control hotkey is never secret, and never a step
+            admitted = self._guard.admit(event)
+            if admitted is None:
+                return
+            event = admitted
         if event.kind in ACTION_STARTS:
             found = self._ring.before(event.t_ns)
             if found is not None:
@@ -294,6 +355,39 @@ class Recorder:
             self.mark("hotkey")
             if self._on_mark is not None:
                 self._on_mark()
+        elif command == "secret":
+            self.set_secret(not self.secret)
+
+    def _on_window(self, change: WindowChange) -> None:
+        """The active window changed (watcher thread): pause capture while an excluded
+        window has the focus, and keep the change unless it names that window."""
+        verdict = self._guard.window(change)
+        writer, grabber = self._writer, self._grabber
+        if writer is None:
+            return
+        if verdict.entered:
+            if grabber is not None:
+                grabber.pause()
+            writer.put(Marker(change.t_ns, "pause", EXCLUDED_LABEL))
+        elif verdict.left:
+            writer.put(Marker(change.t_ns, "resume", EXCLUDED_LABEL))
+            if grabber is not None and self._state is not State.PAUSED:
+                grabber.grab_once()
+                grabber.resume()
+        if verdict.store:
+            writer.put(change)
+        if verdict.entered or verdict.left:
+            self._notify_privacy()
+
+    def _masks(self) -> tuple[Rect, ...]:
+        """Painted grey in every grab: the app's own windows and excluded windows on screen."""
+        hidden = self._guard.hidden()
+        own = self.own_windows.rects()
+        return own + hidden if hidden else own
+
+    def _notify_privacy(self) -> None:
+        if self._on_privacy is not None:
+            self._on_privacy(self._guard.state)
 
     def _on_screen_change(self, change: ScreenChange) -> None:
         if self._writer is not None:

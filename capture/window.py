@@ -10,6 +10,10 @@ from typing import Any
 from capture.clock import SessionClock
 from capture.events import WindowChange
 
+# How often the active window is read. It bounds how late an excluded window is
+# noticed: input and frames of its first tenth of a second may still be kept.
+POLL_S = 0.1
+
 
 class X11ActiveWindow:
     """Reads (window id, title, app class) of the active window."""
@@ -82,14 +86,14 @@ class X11ActiveWindow:
 
 
 class WindowWatcher:
-    """Polls the active window a few times a second; reports only changes."""
+    """Polls the active window ten times a second; reports only changes."""
 
     def __init__(
         self,
         reader_factory: Callable[[], X11ActiveWindow],
         clock: SessionClock,
         sink: Callable[[WindowChange], None],
-        interval_s: float = 0.25,
+        interval_s: float = POLL_S,
     ) -> None:
         self._factory = reader_factory
         self._clock = clock

@@ -237,8 +237,7 @@ class StoreWriter:
                     if rows:
                         s.execute(insert(model), rows)
                 if self._live is not None:
-                    settling_from = self._action_start_t if self._action_t is not None else None
-                    self._live.feed(s, written, self._new_frames, settling_from)
+                    self._live.feed(s, written, self._new_frames, self._pending_since())
                 if not renew(s, sid, self._lease_owner, self._last_t):
                     raise SessionBusyError(
                         f"session {sid} was taken over by another recorder; recording stopped"
@@ -250,6 +249,16 @@ class StoreWriter:
                 self._seq -= len(events)
                 raise
         self.committed_events += len(events)
+
+    def _pending_since(self) -> int | None:
+        """The earliest time from which a frame may still be persisted: the screen after
+        an action still settling, or the screen now, which the next action's before-frame
+        will be, however long it stays. The live segmenter treats nothing after it as final."""
+        pending = [self._action_start_t] if self._action_t is not None else []
+        screen = self._screen
+        if screen is not None and screen.number not in self._frame_ids:
+            pending.append(screen.t_ns)
+        return min(pending, default=None)
 
     def _event_row(self, s: Session, item: ObservedEvent, event: RawEvent) -> dict[str, Any]:
         """The row of ``event`` (``item``'s event with its seq), with its before-frame."""

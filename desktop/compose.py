@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from capture.clock import SessionClock
 from capture.damage import DamageUnsupported, DamageWatch
@@ -12,8 +12,12 @@ from capture.errors import DemotraceError, SchemaOutdatedError
 from capture.events import RawEvent, WindowChange
 from capture.grabber import DEFAULT_FPS, MssScreen, check_fps
 from capture.listener import InjectionLog, InputListener
+from capture.privacy.exclusions import Exclusions
+from capture.privacy.guard import Privacy
+from capture.privacy.redact import Redaction
 from capture.recorder import Recorder, RecorderParts
 from capture.screen import read_screen
+from capture.screen_windows import ScreenWindow, WindowScanner, X11TopWindows
 from capture.segment import Step
 from capture.store.database import (
     Database,
@@ -84,6 +88,11 @@ def x11_parts(display_name: str) -> RecorderParts:
     def watcher(clock: SessionClock, sink: Callable[[WindowChange], None]) -> WindowWatcher:
         return WindowWatcher(lambda: X11ActiveWindow(display_name), clock, sink)
 
+    def scanner(
+        wanted: Callable[[str, str], bool], sink: Callable[[list[ScreenWindow]], None]
+    ) -> WindowScanner:
+        return WindowScanner(lambda: X11TopWindows(display_name), wanted, sink)
+
     def damage() -> DamageWatch | None:
         try:
             return DamageWatch(display_name)
@@ -95,6 +104,7 @@ def x11_parts(display_name: str) -> RecorderParts:
         screen_info=lambda: read_screen(display_name),
         listener=listener,
         window_watcher=watcher,
+        window_scanner=scanner,
         draw_hint=damage,
     )
 
@@ -107,6 +117,9 @@ def build_recorder(
     on_stop_request: Callable[[], None] | None = None,
     on_steps: Callable[[list[Step]], None] | None = None,
     on_mark: Callable[[], None] | None = None,
+    exclusions: Exclusions | None = None,
+    redact_at_capture: Sequence[Redaction] = (),
+    on_privacy: Callable[[Privacy], None] | None = None,
 ) -> Recorder:
     return Recorder(
         db,
@@ -117,4 +130,7 @@ def build_recorder(
         on_stop_request=on_stop_request,
         on_steps=on_steps,
         on_mark=on_mark,
+        exclusions=exclusions,
+        redact_at_capture=redact_at_capture,
+        on_privacy=on_privacy,
     )

@@ -53,7 +53,10 @@ class ControlBar(QWidget):
         self.stop.clicked.connect(run.stop)
         self.think_aloud = QLineEdit(placeholderText="Think aloud: type a note, Enter")
         self.think_aloud.returnPressed.connect(self._note)
-        # Privacy controls (secret mode button and indicator) go here.
+        # Privacy: what is not being recorded right now (secret mode, an excluded window).
+        self.privacy = QLabel()
+        self.privacy.setStyleSheet("color: #ffb300")
+        # Privacy controls (a secret mode button) go here.
         self.extras = QHBoxLayout()
 
         top = QHBoxLayout()
@@ -66,6 +69,7 @@ class ControlBar(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.addLayout(top)
+        layout.addWidget(self.privacy)
         layout.addWidget(self.think_aloud)
         self.setFixedWidth(560)
         run.changed.connect(self.refresh)
@@ -91,6 +95,8 @@ class ControlBar(QWidget):
         self.steps.setText(count_text(run.steps, "step"))
         self.decisions.setText(count_text(run.decision_points, "decision point"))
         self.pause.setText("▶ Resume" if paused else "❚❚ Pause")
+        self.privacy.setText(privacy_text(run))
+        self.privacy.setVisible(bool(self.privacy.text()))
         live = state in (State.RECORDING, State.PAUSED)
         for b in (self.pause, self.mark, self.stop):
             b.setEnabled(live and not run.asking)
@@ -107,3 +113,17 @@ class ControlBar(QWidget):
 
 def count_text(n: int, what: str) -> str:
     return f"{n} {what}{'' if n == 1 else 's'}"
+
+
+def privacy_text(run: RecordingRun) -> str:
+    """What the recording leaves out right now, in words; "" when nothing."""
+    recorder = run.recorder
+    if recorder is None:
+        return ""
+    privacy = recorder.privacy
+    parts = []
+    if privacy.excluded:
+        parts.append(f"capture paused: {privacy.excluded} has the focus")
+    if privacy.secret:
+        parts.append(f"secret mode: typing is not recorded ({hotkey_label('secret')} ends it)")
+    return " · ".join(parts)

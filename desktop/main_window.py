@@ -289,6 +289,10 @@ class MainWindow(QMainWindow):
             if shown != getattr(self, "_last_shown", None):
                 self._last_shown = shown
                 announce("counts", steps=shown, decision_points=bar.decisions.text())
+            privacy = bar.privacy.text()
+            if privacy != getattr(self, "_last_privacy", ""):
+                self._last_privacy = privacy
+                announce("privacy", text=privacy)
 
     def _ask(self) -> None:
         assert self.prompt is not None and self.run is not None

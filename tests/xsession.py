@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,9 +48,26 @@ class FormApp:
         stop_process(self.proc)
 
 
-def start_form(x: XServer, log: Path, geometry: str = "0,0,1000,800") -> FormApp:
+def start_form(
+    x: XServer,
+    log: Path,
+    geometry: str = "0,0,1000,800",
+    title: str | None = None,
+    options: Sequence[str] = (),
+) -> FormApp:
+    titled = ["--title", title] if title else []
     proc = subprocess.Popen(
-        [sys.executable, "-m", "scripted.apps.form", "--geometry", geometry, "--log", str(log)],
+        [
+            sys.executable,
+            "-m",
+            "scripted.apps.form",
+            "--geometry",
+            geometry,
+            "--log",
+            str(log),
+            *titled,
+            *options,
+        ],
         env=x.env,
         cwd=ROOT,
         stdout=subprocess.PIPE,

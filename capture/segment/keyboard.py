@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from capture.events import MODIFIERS, RawEvent
 from capture.hotkeys import parse_hotkey
+from capture.privacy.secret import SECRET_PLACEHOLDER
 from capture.segment.context import SegmentContext
 from capture.segment.draft import Draft, OrderKey, Span
 from capture.segment.rules import MS, SegmentationRules
@@ -117,6 +118,10 @@ class Keyboard:
         key = e.key or ""
         if self._ignored(e, key):
             return False
+        if key == SECRET_PLACEHOLDER:  # typed in secret mode: one step, text withheld
+            self.close()
+            self._emit(Span(e).draft(Action.make("type", text=SECRET_PLACEHOLDER)))
+            return True
         held = e.modifiers
         if held & STRONG:
             self.close()

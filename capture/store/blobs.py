@@ -13,6 +13,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from capture.errors import StoreError
+from capture.store.database import private_dir
 from capture.store.models import BlobRow
 
 
@@ -23,6 +24,9 @@ class BlobStore(Protocol):
         """Store ``data`` under ``digest``; durable once ``session`` commits."""
 
     def get(self, digest: str, session: Session) -> bytes: ...
+
+    def discard(self, digest: str, session: Session) -> None:
+        """Remove a blob this writer just stored, when what was to reference it failed."""
 
     def size_bytes(self) -> int | None: ...
 
@@ -43,7 +47,9 @@ class DirectoryBlobStore:
         path = self._path(digest)
         if path.exists():
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.parent.is_dir():
+            private_dir(path.parent)
+        # mkstemp creates the file owner-only (0600).
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as fh:
@@ -58,6 +64,9 @@ class DirectoryBlobStore:
             return self._path(digest).read_bytes()
         except FileNotFoundError:
             raise StoreError(f"frame {digest} is missing from {self.root}") from None
+
+    def discard(self, digest: str, session: Session) -> None:
+        self._path(digest).unlink(missing_ok=True)
 
     def size_bytes(self) -> int | None:
         if not self.root.exists():
@@ -87,6 +96,9 @@ class DatabaseBlobStore:
         if data is None:
             raise StoreError(f"frame {digest} is missing from the database")
         return bytes(data)
+
+    def discard(self, digest: str, session: Session) -> None:
+        pass  # rolled back with the transaction that wrote it
 
     def size_bytes(self) -> int | None:
         return None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -25,6 +27,10 @@ if TYPE_CHECKING:
 SCHEMA_REVISIONS = ("0001", "0002", "0003")
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+
+# The store is private: directories and files demotrace creates are the owner's alone.
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
 
 
 def sqlite_url(path: Path) -> str:
@@ -170,11 +176,15 @@ def open_database(url: str, *, migrate: bool = True, readonly: bool = False) -> 
             else:
                 existed = path.exists() and path.stat().st_size > 0
                 try:
-                    path.parent.mkdir(parents=True, exist_ok=True)
+                    private_dir(path.parent)
                 except OSError as exc:
                     raise StoreError(f"cannot create {path.parent}: {exc.strerror}") from None
                 if not _writable(path):
                     raise StoreError(f"database {path} is not writable")
+                try:
+                    _private_files(path)
+                except OSError as exc:
+                    raise StoreError(f"cannot create database {path}: {exc.strerror}") from None
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 10}
     else:
         kwargs["pool_pre_ping"] = True
@@ -241,9 +251,39 @@ def _explain_damage(engine: Engine, where: Path | str) -> None:
             raise damaged_error(where, damage)
 
 
-def _writable(path: Path) -> bool:
-    import os
+def private_dir(path: Path) -> None:
+    """Create ``path`` and its missing parents, each owner-only."""
+    if path.is_dir():
+        return
+    private_dir(path.parent)
+    try:
+        path.mkdir(mode=PRIVATE_DIR)
+    except FileExistsError:
+        if not path.is_dir():
+            raise
 
+
+def _private_files(path: Path) -> None:
+    """The database file exists and is owner-only before SQLite opens it: SQLite gives
+    the WAL and shared-memory files it creates the database file's permissions."""
+    if not path.exists():
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, PRIVATE_FILE))
+    for name in (str(path), f"{path}-wal", f"{path}-shm", f"{path}-journal"):
+        tighten(Path(name), PRIVATE_FILE)
+
+
+def tighten(path: Path, mode: int) -> None:
+    """Take group and other access away from ``path`` if it is ours and has any."""
+    try:
+        st = path.stat()
+        if st.st_uid == os.getuid() and st.st_mode & 0o077:
+            path.chmod(mode)
+    except OSError:
+        pass
+
+
+def _writable(path: Path) -> bool:
     target = path if path.exists() else path.parent
     return os.access(target, os.W_OK)
 
@@ -297,6 +337,11 @@ def _create_fresh(engine: Engine, head: str) -> None:
     from capture.store.models import Base
 
     with engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            # pysqlite opens no transaction before DDL, so each CREATE TABLE would
+            # commit on its own and a crash here would leave tables without a
+            # schema version: a store nobody may open. One explicit transaction.
+            conn.exec_driver_sql("BEGIN")
         Base.metadata.create_all(conn)
         conn.execute(
             text(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
+import cv2
 import numpy as np
 from sqlalchemy.orm import Session
 
@@ -19,7 +20,9 @@ class FrameWriter:
         self._encoder = FrameEncoder()
         self._known: set[str] = set()
 
-    def put(self, pixels: bytes | bytearray, width: int, height: int, session: Session) -> str:
+    def put(
+        self, pixels: bytes | bytearray | memoryview, width: int, height: int, session: Session
+    ) -> str:
         digest = frame_hash(pixels, width, height)
         if digest in self._known or self._blobs.has(digest, session):
             self._known.add(digest)
@@ -31,12 +34,14 @@ class FrameWriter:
 
 
 class FrameReader:
-    """Decodes frames by hash, keeping a few recent keyframes decoded."""
+    """Decodes frames by hash, keeping a few recent blobs and the last keyframe decoded."""
 
     def __init__(self, blobs: BlobStore, cache_size: int = 4) -> None:
         self._blobs = blobs
         self._cache: OrderedDict[str, bytes] = OrderedDict()
         self._cache_size = cache_size
+        # Frames in a row mostly share one keyframe: keep it decoded (one frame of memory).
+        self._keyframe: tuple[str, np.ndarray] | None = None
 
     def _raw(self, digest: str, session: Session) -> bytes:
         if digest in self._cache:
@@ -48,11 +53,21 @@ class FrameReader:
             self._cache.popitem(last=False)
         return data
 
+    def _decoded_keyframe(self, digest: str, session: Session) -> np.ndarray:
+        if self._keyframe is None or self._keyframe[0] != digest:
+            pixels = decode(self._raw(digest, session), lambda base: self._raw(base, session))
+            pixels.flags.writeable = False
+            self._keyframe = (digest, pixels)
+        return self._keyframe[1].copy()
+
     def pixels(self, digest: str, session: Session) -> np.ndarray:
         """(height, width, 4) BGRA."""
-        return decode(self._raw(digest, session), lambda base: self._raw(base, session))
+        return decode(
+            self._raw(digest, session),
+            lambda base: self._raw(base, session),
+            lambda base: self._decoded_keyframe(base, session),
+        )
 
     def rgb(self, digest: str, session: Session) -> np.ndarray:
         """(height, width, 3) RGB, for viewers and exporters."""
-        bgra = self.pixels(digest, session)
-        return np.ascontiguousarray(bgra[:, :, 2::-1])
+        return cv2.cvtColor(self.pixels(digest, session), cv2.COLOR_BGRA2RGB)

@@ -10,6 +10,30 @@ from types import ModuleType
 
 
 def command_modules() -> list[ModuleType]:
-    from desktop.commands import annotate, edit, export, record, sessions, steps, submit, tasks
+    from desktop.commands import (
+        annotate,
+        edit,
+        export,
+        importing,
+        record,
+        redact,
+        replay,
+        sessions,
+        steps,
+        submit,
+        tasks,
+    )
 
-    return [record, sessions, steps, tasks, annotate, edit, submit, export]
+    return [
+        record,
+        sessions,
+        steps,
+        tasks,
+        annotate,
+        edit,
+        submit,
+        export,
+        redact,
+        importing,
+        replay,
+    ]

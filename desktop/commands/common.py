@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Sequence
+import sys
+from collections.abc import Callable, Sequence
 from typing import Any
 
 
@@ -48,16 +49,31 @@ def scroll_words(dx: int, dy: int) -> str:
 
 
 def size(n: int | None) -> str:
-    if n is None:
-        return "-"
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if n < 1024 or unit == "GiB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024  # type: ignore[assignment]
-    return f"{n} B"
+    from capture.store.usage import format_size
+
+    return format_size(n)
 
 
 def table(rows: Sequence[Sequence[str]]) -> None:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
+
+
+def progress_line(label: str) -> Callable[[int, int], None]:
+    """``progress(done, total)`` drawing one line on stderr when it is a terminal."""
+    tty = sys.stderr.isatty()
+    last = [-1]
+
+    def progress(done: int, total: int) -> None:
+        if not tty or total <= 0:
+            return
+        pct = done * 100 // total
+        if pct != last[0]:
+            last[0] = pct
+            sys.stderr.write(f"\r{label}: {done}/{total} ({pct}%)")
+            if done >= total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+
+    return progress

@@ -4,9 +4,24 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
 
 from desktop.commands.common import add_db, size, table
+
+if TYPE_CHECKING:
+    from capture.store.usage import StoreUsage
+
+
+def describe_usage(usage: StoreUsage) -> str:
+    """``1.2 GiB (database 3.1 MiB, frames 1.2 GiB), 40.0 GiB free``."""
+    parts = []
+    if usage.database_bytes is not None:
+        parts.append(f"database {size(usage.database_bytes)}")
+    if usage.frame_bytes is not None:
+        parts.append(f"frames {size(usage.frame_bytes)}")
+    text = f"{size(usage.total_bytes)} ({', '.join(parts)})"
+    return text + (f", {size(usage.free_bytes)} free" if usage.free_bytes is not None else "")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -52,13 +67,15 @@ def run_sessions(args: argparse.Namespace) -> int:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    from capture.store.sessions import resolve_session, summarize
+    from capture.store.sessions import blob_store_for, resolve_session, summarize
+    from capture.store.usage import store_usage
     from desktop.compose import open_store
 
     db = open_store(args.db, readonly=True)
     summary = summarize(db, resolve_session(db, args.session))
+    usage = store_usage(db, blob_store_for(db))
     if args.json:
-        print(json.dumps(summary.to_json(), indent=2))
+        print(json.dumps({**summary.to_json(), "store": asdict(usage)}, indent=2))
         return 0
     data: dict[str, Any] = summary.to_json()
     virtual = data["screen"]["virtual"]
@@ -82,6 +99,7 @@ def run_show(args: argparse.Namespace) -> int:
         ("frame rate", f"{data['fps']:g} fps"),
         ("platform", data["platform"]),
         ("size on disk", size(data["frame_bytes"])),
+        ("store", describe_usage(usage)),
     ]
     width = max(len(k) for k, _ in lines)
     for key, value in lines:

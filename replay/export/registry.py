@@ -20,7 +20,18 @@ from capture.errors import DemotraceError
 from replay.trajectory import TrajectorySource
 
 # name -> "module:Class"; the CLI's --format choices and help come from here.
-FORMATS: dict[str, str] = {}
+FORMATS: dict[str, str] = {
+    "bundle": "replay.export.bundle:BundleExporter",
+    "agentnet": "replay.export.agentnet:AgentNetExporter",
+    "anthropic": "replay.export.anthropic:AnthropicExporter",
+    "openai": "replay.export.openai:OpenAIExporter",
+    "uitars": "replay.export.uitars:UITarsExporter",
+    "uitars-1.0": "replay.export.uitars:UITars10Exporter",
+    "hf": "replay.export.hf:HuggingFaceExporter",
+    "webdataset": "replay.export.webdataset:WebDatasetExporter",
+    "atif": "replay.export.atif:AtifExporter",
+    "markdown": "replay.export.markdown:MarkdownExporter",
+}
 
 # Called as progress(done, total) after each step written.
 Progress = Callable[[int, int], None]

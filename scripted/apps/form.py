@@ -13,7 +13,7 @@ prints, on stdout, one JSON line with the screen rectangles of its key widgets
     ready
 
 Widgets: three line edits (``name``, ``email``, ``notes``), a ``toggle`` button
-that flips the ``patch`` (200x100) between pure red and pure green on each
+that flips the ``patch`` (200x100) between pure red and pure green (or ``--on-color``) on each
 click, a ``counter`` label, a ``check`` box, a ``list`` of 200 items (scrolls
 vertically), a wide ``table`` (scrolls horizontally) and a ``canvas`` that draws
 a line along each mouse drag.
@@ -58,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--log", default=None, help="append one JSON line per UI event here")
     parser.add_argument("--title", default="demotrace test form", help="window title")
+    parser.add_argument(
+        "--on-color", default=GREEN, help=f"the patch's colour when toggled on (default {GREEN})"
+    )
     return parser
 
 
@@ -246,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def on_toggle() -> None:
         state["clicks"] += 1
-        color = GREEN if state["clicks"] % 2 else RED
+        color = args.on_color if state["clicks"] % 2 else RED
         patch.setStyleSheet(f"background-color: {color}; border: none;")
         counter.setText(f"clicks: {state['clicks']}")
         log.write("clicked", widget="toggle", clicks=state["clicks"], patch=color)
@@ -295,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
             "widgets": {name: rect(w) for name, w in widgets.items()},
             "window": rect(window),
             "dpr": dpr,
-            "colors": {"off": RED, "on": GREEN},
+            "colors": {"off": RED, "on": args.on_color},
         }
         log.write("ready", **layout)
         sys.stdout.write(json.dumps(layout) + "\n")

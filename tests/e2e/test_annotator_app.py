@@ -77,6 +77,13 @@ def test_record_from_the_app_counts_steps_and_stops_with_the_hotkey(
     time.sleep(0.3)
     app.click(recording["widgets"]["pause"])
     app.click(recording["widgets"]["mark"])
+    # Secret mode from anywhere: the control bar says so, and says when it ends.
+    since = len(app.events)
+    xserver.xdotool("key", "ctrl+alt+h")
+    assert app.wait_for("privacy", since=since)["text"].startswith("secret mode:")
+    since = len(app.events)
+    xserver.xdotool("key", "ctrl+alt+h")
+    assert app.wait_for("privacy", since=since)["text"] == ""
     # Live steps become final a few seconds after the screen settles.
     deadline = time.monotonic() + 15
     while step_counts(db, session_id)[0] < 2 and time.monotonic() < deadline:
@@ -105,7 +112,7 @@ def test_record_from_the_app_counts_steps_and_stops_with_the_hotkey(
         form_below.center("name"),
         form_below.center("toggle"),
     ]
-    assert [m.kind for m in timeline.markers] == ["pause", "resume", "mark"]
+    assert [m.kind for m in timeline.markers] == ["pause", "resume", "mark", "secret", "secret"]
     # The control bar is painted out of what was recorded.
     bar_x, bar_y, bar_w, bar_h = recording["widgets"]["pause"]
     frame = next(f for f in timeline.frames if f.id == presses[-1].frame_id)

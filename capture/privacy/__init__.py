@@ -1,0 +1,1 @@
+"""Privacy while recording: secret mode, excluded applications, redaction of frames."""

@@ -1,0 +1,231 @@
+"""A session brought in from elsewhere (a bundle): written whole, in one transaction.
+
+Callers hand plain data: the session's header, its frames (pixels on demand),
+raw events, steps whose frame references are frame hashes, and reviews. The
+caller has checked everything first; this module only writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+from sqlalchemy import insert
+from sqlalchemy.exc import SQLAlchemyError
+
+from capture.errors import StoreError
+from capture.events import RawEvent
+from capture.segment import Step
+from capture.store.database import Database
+from capture.store.frames import FrameWriter
+from capture.store.models import (
+    EventRow,
+    FrameRow,
+    ReviewCommentRow,
+    ReviewRow,
+    SessionRow,
+    StepRow,
+    TaskRow,
+)
+from capture.store.rows import event_row, step_row
+from capture.store.sessions import blob_store_for
+
+ORIGIN = "imported"
+
+
+@dataclass(frozen=True)
+class ImportedFrame:
+    hash: str
+    t_ns: int
+    left: int
+    top: int
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class ImportedSession:
+    id: str
+    task_text: str
+    # {id, instruction, category, expected_outcome, setup_command, reset_command}, or None.
+    task: Mapping[str, Any] | None
+    status: str
+    stage: str
+    source_session_id: str | None
+    fault: Mapping[str, Any] | None
+    created_at: datetime
+    duration_ns: int
+    platform: str
+    app_version: str
+    username: str
+    screen: Mapping[str, Any]
+    scale: float
+    double_click_ms: int
+    double_click_px: int
+    fps: float
+    frames: Sequence[ImportedFrame] = ()
+    events: Sequence[RawEvent] = ()
+    steps: Sequence[Step] = ()  # before_frame/after_frame: frame hashes
+    # Each {reviewer, created_at, verdict, goal, efficiency, error_handling,
+    # note_quality, reason, redundant_steps, comments: [{step_index, text, resolved, created_at}]}
+    reviews: Sequence[Mapping[str, Any]] = field(default=())
+
+
+def has_session(db: Database, session_id: str) -> bool:
+    with db.session() as s:
+        return s.get(SessionRow, session_id) is not None
+
+
+def _when(text: str) -> datetime:
+    when = datetime.fromisoformat(text)
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+def import_session(
+    db: Database,
+    session: ImportedSession,
+    pixels: Iterable[np.ndarray],
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """Write ``session``; ``pixels`` yields each frame as (H, W, 4) BGRA, in ``session.frames``
+    order (opaque: alpha 255, so the store's hash is the frame's name).
+
+    Whatever goes wrong (including ``pixels`` raising, as a bundle does on a
+    frame whose hash does not match), nothing stays behind: the transaction is
+    rolled back and frame blobs this import added are removed again.
+    """
+    blobs = blob_store_for(db)
+    writer = FrameWriter(blobs)
+    added: list[str] = []
+    bgra_frames = iter(pixels)
+    try:
+        with db.session() as s:
+            _task(s, session.task)
+            s.add(_session_row(session))
+            s.flush()
+            ids: dict[str, int] = {}
+            for done, frame in enumerate(session.frames, start=1):
+                bgra = next(bgra_frames)
+                known = blobs.has(frame.hash, s)
+                digest = writer.put(bgra.reshape(-1).data, frame.width, frame.height, s)
+                if not known:
+                    added.append(digest)
+                if digest != frame.hash:
+                    raise StoreError(f"frame {frame.hash} hashed to {digest} in the store")
+                row = FrameRow(
+                    session_id=session.id,
+                    t_ns=frame.t_ns,
+                    blob=digest,
+                    left=frame.left,
+                    top=frame.top,
+                    width=frame.width,
+                    height=frame.height,
+                    reason="before",
+                )
+                s.add(row)
+                s.flush()
+                ids[frame.hash] = row.id
+                if progress is not None:
+                    progress(done, len(session.frames))
+            if session.events:
+                s.execute(
+                    insert(EventRow),
+                    [event_row(e, session_id=session.id, frame_id=None) for e in session.events],
+                )
+            rows = [
+                step_row(
+                    step.evolve(
+                        before_frame=ids.get(str(step.before_frame)),
+                        after_frame=ids.get(str(step.after_frame)),
+                    ),
+                    session_id=session.id,
+                )
+                for step in session.steps
+            ]
+            if rows:
+                s.execute(insert(StepRow), rows)
+            for review in session.reviews:
+                _review(s, session.id, review)
+            s.commit()
+            added.clear()
+    except SQLAlchemyError as exc:
+        raise StoreError(f"cannot import session {session.id}: {exc.__class__.__name__}") from None
+    finally:
+        if added:
+            with db.session() as s:
+                for digest in added:
+                    blobs.discard(digest, s)
+
+
+def _task(s: Any, task: Mapping[str, Any] | None) -> None:
+    if task is None or not task.get("id") or s.get(TaskRow, task["id"]) is not None:
+        return
+    s.add(
+        TaskRow(
+            id=task["id"],
+            instruction=task["instruction"],
+            category=task["category"] or "trajectory",
+            expected_outcome=task["expected_outcome"],
+            setup_command=task["setup_command"],
+            reset_command=task["reset_command"],
+            created_at=datetime.now(UTC),
+        )
+    )
+
+
+def _session_row(session: ImportedSession) -> SessionRow:
+    created = session.created_at
+    return SessionRow(
+        id=session.id,
+        task=session.task_text,
+        status=session.status,
+        stage=session.stage,
+        task_id=session.task.get("id") if session.task else None,
+        origin=ORIGIN,
+        source_session_id=session.source_session_id,
+        fault=None if session.fault is None else dict(session.fault),
+        created_at=created,
+        wall_start_ns=int(created.timestamp() * 1e9),
+        duration_ns=session.duration_ns,
+        platform=session.platform,
+        app_version=session.app_version,
+        hostname="",
+        username=session.username,
+        screen=dict(session.screen),
+        scale=session.scale,
+        double_click_ms=session.double_click_ms,
+        double_click_px=session.double_click_px,
+        fps=session.fps,
+        stop_reason="",
+    )
+
+
+def _review(s: Any, session_id: str, review: Mapping[str, Any]) -> None:
+    row = ReviewRow(
+        session_id=session_id,
+        reviewer=review["reviewer"],
+        created_at=_when(review["created_at"]),
+        verdict=review["verdict"],
+        goal=review["goal"],
+        efficiency=review["efficiency"],
+        error_handling=review["error_handling"],
+        note_quality=review["note_quality"],
+        reason=review["reason"],
+        redundant_steps=list(review["redundant_steps"]),
+    )
+    s.add(row)
+    s.flush()
+    for c in review["comments"]:
+        s.add(
+            ReviewCommentRow(
+                review_id=row.id,
+                session_id=session_id,
+                step_index=c["step_index"],
+                text=c["text"],
+                resolved=c["resolved"],
+                created_at=_when(c["created_at"]) if c["created_at"] else row.created_at,
+            )
+        )

@@ -1,0 +1,135 @@
+"""``export --format bundle`` and ``import``: a stored session out and back in, nothing lost."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sqlalchemy import func, select
+
+from capture.store.database import Database, open_database, sqlite_url
+from capture.store.models import ReviewCommentRow, ReviewRow, SessionRow, TaskRow
+from desktop.cli import main
+from replay.bundle import open_bundle
+from replay.bundle.importing import import_bundle
+from replay.store_source import StoreTrajectory
+from tests.stored import stored_session
+from tests.unit.test_bundle import FIXTURE_V1
+
+
+def count(db: Database, model: type) -> int:
+    with db.session() as s:
+        return int(s.scalar(select(func.count()).select_from(model)) or 0)
+
+
+@pytest.mark.parametrize("name", ["out", "out.zip"])
+def test_export_then_import_keeps_everything(
+    db: Database, tmp_path: Path, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stored = stored_session(db)
+    out = tmp_path / name
+    url = sqlite_url(tmp_path / "store.db")
+    assert main(["export", stored.id, "--format", "bundle", "--out", str(out), "--db", url]) == 0
+    assert out.is_file() == name.endswith(".zip")
+
+    other_url = sqlite_url(tmp_path / "other.db")
+    assert main(["import", str(out), "--db", other_url]) == 0
+    assert (
+        f"imported session {stored.id}: 6 steps, {stored.frames} frames" in capsys.readouterr().out
+    )
+
+    other = open_database(other_url)
+    try:
+        original = StoreTrajectory(db, stored.id)
+        copy = StoreTrajectory(other, stored.id)
+        for f in dataclasses.fields(original.trajectory):
+            expected = getattr(original.trajectory, f.name)
+            if f.name == "origin":
+                expected = "imported"
+            assert getattr(copy.trajectory, f.name) == expected, f.name
+        assert list(copy.events()) == list(original.events())
+        for digest in original.trajectory.frames:
+            assert np.array_equal(copy.frames.rgb(digest), original.frames.rgb(digest))
+    finally:
+        other.close()
+
+
+def test_importing_twice_does_not_duplicate(
+    tmp_path: Path, db: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = import_bundle(db, FIXTURE_V1)
+    second = import_bundle(db, FIXTURE_V1)
+    assert first.imported and not second.imported
+    assert count(db, SessionRow) == 1
+    assert count(db, ReviewRow) == 1
+    url = sqlite_url(tmp_path / "store.db")
+    assert main(["import", str(FIXTURE_V1), "--db", url]) == 0
+    assert "already in the store; nothing imported" in capsys.readouterr().out
+
+
+def test_import_keeps_reviews_task_and_annotation(db: Database) -> None:
+    import_bundle(db, FIXTURE_V1)
+    with open_bundle(FIXTURE_V1) as bundle:
+        expected = bundle.trajectory
+    got = StoreTrajectory(db, expected.session_id).trajectory
+    assert got.steps == expected.steps
+    assert got.task == expected.task
+    assert got.frames == expected.frames
+    with db.session() as s:
+        review = s.scalars(select(ReviewRow)).one()
+        assert (review.reviewer, review.verdict, review.goal) == ("rita", "accept", "achieved")
+        assert (review.efficiency, review.error_handling, review.note_quality) == (4, 5, 4)
+        assert review.redundant_steps == [4]
+        comments = s.scalars(select(ReviewCommentRow).order_by(ReviewCommentRow.id)).all()
+        assert [(c.step_index, c.text, c.resolved) for c in comments] == [
+            (1, "nice recovery", False),
+            (None, "good overall", True),
+        ]
+        assert s.get(TaskRow, "task0001") is not None
+        assert s.get(SessionRow, expected.session_id).origin == "imported"  # type: ignore[union-attr]
+
+
+def test_a_bad_bundle_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bundle = tmp_path / "bundle"
+    shutil.copytree(FIXTURE_V1, bundle)
+    doc = json.loads((bundle / "trajectory.json").read_text())
+    last = doc["frames"][-1]["hash"]
+    other = doc["frames"][0]["hash"]
+    # The last frame's file holds another frame's pixels: found only when decoded.
+    shutil.copy(bundle / "frames" / f"{other}.png", bundle / "frames" / f"{last}.png")
+    url = sqlite_url(tmp_path / "store.db")
+    assert main(["import", str(bundle), "--db", url]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("demotrace: error: ")
+    assert "hash mismatch" in err
+    db = open_database(url)
+    try:
+        assert count(db, SessionRow) == 0
+    finally:
+        db.close()
+    frames_dir = tmp_path / "store.frames"
+    assert not frames_dir.exists() or not any(p.is_file() for p in frames_dir.rglob("*"))
+
+
+def test_export_refuses_max_size(db: Database, tmp_path: Path) -> None:
+    stored = stored_session(db)
+    url = sqlite_url(tmp_path / "store.db")
+    args = ["export", stored.id, "--format", "bundle", "--out", str(tmp_path / "o"), "--db", url]
+    assert main([*args, "--max-size", "300"]) == 2
+    assert not (tmp_path / "o").exists()
+
+
+def test_export_of_several_sessions_makes_a_bundle_each(db: Database, tmp_path: Path) -> None:
+    a, b = stored_session(db), stored_session(db)
+    url = sqlite_url(tmp_path / "store.db")
+    assert (
+        main(["export", "--all", "--format", "bundle", "--out", str(tmp_path / "o"), "--db", url])
+        == 0
+    )
+    for sid in (a.id, b.id):
+        with open_bundle(tmp_path / "o" / sid) as bundle:
+            assert bundle.trajectory.session_id == sid
