@@ -11,6 +11,7 @@ from PySide6.QtCore import QRect
 from PySide6.QtGui import QColor, QImage
 from pytestqt.qtbot import QtBot
 
+from capture.privacy.guard import Privacy
 from capture.recorder import State
 from capture.screen import Rect
 from capture.store.database import Database
@@ -44,6 +45,7 @@ class FakeRecorder:
         self.calls: list[tuple[str, ...]] = []
         self.own_windows = FakeOwnWindows()
         self.error = None
+        self.privacy = Privacy()
 
     def start(
         self, task: str = "", session_id: str | None = None, task_id: str | None = None
@@ -139,6 +141,13 @@ def test_think_aloud_and_the_control_bar(db: Database, qtbot: QtBot) -> None:
     bar.pause.click()
     assert bar.pause.text() == "▶ Resume" and "Paused" in bar.state.text()
     assert bar.pause.toolTip() == hotkey_label("pause") == "Ctrl+Alt+P"
+    assert bar.privacy.isHidden()
+    recorder.privacy = Privacy(secret=True, excluded="keepassxc")
+    run.tick()
+    assert bar.privacy.text() == (
+        "capture paused: keepassxc has the focus · "
+        "secret mode: typing is not recorded (Ctrl+Alt+H ends it)"
+    )
     with qtbot.waitSignal(run.stopped):
         recorder.on_stop_request()
     assert recorder.calls[-1] == ("stop",)
