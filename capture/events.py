@@ -9,8 +9,10 @@ are X keysym names as xdotool spells them (``Return``, ``BackSpace``, ``a``,
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class EventKind(StrEnum):
@@ -65,3 +67,17 @@ class WindowChange:
     title: str
     app: str
     window_id: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where the action that started at ``t_ns`` landed (a press or key-down).
+
+    ``window``: {id, title, app, pid, popup} of the top-level window, None when
+    none could be read. ``element``: the accessible element's {role, name,
+    states, bbox, path}, or {reason} saying why there is none.
+    """
+
+    t_ns: int
+    window: Mapping[str, Any] | None = None
+    element: Mapping[str, Any] | None = None

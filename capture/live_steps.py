@@ -23,11 +23,11 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session
 
-from capture.events import Marker, RawEvent, WindowChange
+from capture.events import Marker, RawEvent, Target, WindowChange
 from capture.segment import LateInputError, LiveSegmenter, SegmentationRules, Step
 from capture.store.steps import add_steps
 
-Written = RawEvent | Marker | WindowChange | tuple[int, float]
+Written = RawEvent | Marker | WindowChange | Target | tuple[int, float]
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +118,8 @@ class LiveSteps:
             seg.add_markers([item])
         elif isinstance(item, WindowChange):
             seg.add_windows([item])
+        elif isinstance(item, Target):
+            seg.add_targets([item])
         elif isinstance(item, _Frame):
             seg.add_frames([item.frame])
         else:

@@ -67,6 +67,14 @@ class Watcher(Protocol):
     def stop(self) -> None: ...
 
 
+class Targets(Protocol):
+    """Looks up where presses and key-downs landed, then hands events to the writer in order."""
+
+    def put(self, item: ObservedEvent) -> None: ...
+    def start(self) -> None: ...
+    def stop(self) -> None: ...
+
+
 @dataclass(frozen=True)
 class RecorderParts:
     """How to make the live parts of a recording; the composition root supplies them."""
@@ -80,6 +88,10 @@ class RecorderParts:
     window_scanner: (
         Callable[[Callable[[str, str], bool], Callable[[list[ScreenWindow]], None]], Watcher] | None
     ) = None
+    # (writer's put, password-field signal) -> the target lookup; None: no lookups.
+    targets: Callable[[Callable[[ObservedEvent], None], Callable[[bool], None]], Targets] | None = (
+        None
+    )
 
 
 def new_session_id() -> str:
@@ -139,8 +151,12 @@ class Recorder:
         self._writer: StoreWriter | None = None
         self._listener: Listener | None = None
         self._watcher: Watcher | None = None
+        self._targets: Targets | None = None
         self._scanner: Watcher | None = None
         self._clock: SessionClock | None = None
+        # The keyboard is in a password field (seen by the target lookup).
+        self.in_password_field = threading.Event()
+        self._secret_for_password = False  # secret mode is on because of a password field
 
     @property
     def state(self) -> State:
@@ -182,6 +198,9 @@ class Recorder:
                 live=self._live if not continuing else None,
                 now=clock.now,
             )
+            if self._parts.targets is not None:
+                self._targets = self._parts.targets(self._writer.put, self._password_field)
+                self._targets.start()
             # Listeners and the window watcher first: their start-up (imports, X
             # connections) must not delay the grabber's first ticks.
             self._listener = self._parts.listener(clock, self._on_event, self._injections)
@@ -281,7 +300,7 @@ class Recorder:
             if self._state in (State.IDLE, State.STOPPED):
                 return
             self._state = State.STOPPED
-        for part in (self._listener, self._watcher, self._scanner):
+        for part in (self._listener, self._watcher, self._scanner, self._targets):
             if part is not None:
                 part.stop()
         assert self._grabber and self._writer
@@ -334,12 +353,28 @@ class Recorder:
             if admitted is None:
                 return
             event = admitted
+        put = self._targets.put if self._targets is not None else self._writer.put
         if event.kind in ACTION_STARTS:
             found = self._ring.before(event.t_ns)
             if found is not None:
-                self._writer.put(ObservedEvent(event, found[0], found[1]))
+                put(ObservedEvent(event, found[0], found[1]))
                 return
-        self._writer.put(ObservedEvent(event))
+        put(ObservedEvent(event))
+
+    def _password_field(self, on: bool) -> None:
+        """The keyboard went into or out of a password field: secret mode follows it,
+        unless the person had turned it on themselves (then it stays theirs)."""
+        # Called on the target lookup's or the accessibility focus watch's thread.
+        if on:
+            self.in_password_field.set()
+            if not self.secret:
+                self._secret_for_password = True
+                self.set_secret(True)
+        else:
+            self.in_password_field.clear()
+            if self._secret_for_password:
+                self._secret_for_password = False
+                self.set_secret(False)
 
     def _run_hotkey(self, command: str) -> None:
         # Called on a listener thread: never join threads from here.

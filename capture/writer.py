@@ -19,7 +19,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from capture.errors import DemotraceError, DiskFullError, SessionBusyError, StoreError
-from capture.events import ACTION_STARTS, EventKind, Marker, RawEvent, WindowChange
+from capture.events import ACTION_STARTS, EventKind, Marker, RawEvent, Target, WindowChange
 from capture.grabber import Frame, ScreenChange
 from capture.live_steps import LiveSteps, Written
 from capture.segment.settle import Settling
@@ -50,6 +50,8 @@ class ObservedEvent:
     event: RawEvent
     frame: Frame | None = None
     grab_ns: int | None = None
+    # Where a press or key-down landed, once looked up (see capture.targets).
+    target: Target | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +208,8 @@ class StoreWriter:
                         self._seq += 1
                         events.append(self._event_row(s, item, event))
                         written.append(event)
+                        if item.target is not None:
+                            written.append(item.target)
                         if item.event.kind in ACTION_STARTS:
                             self._action_start_t = self._action_t = item.event.t_ns
                         elif self._action_t is not None and item.event.kind in ACTION_ENDS:
@@ -266,7 +270,15 @@ class StoreWriter:
         if item.frame is not None and item.grab_ns is not None:
             frame_id = self._frame_id(s, item.frame, "before")
             age = event.t_ns - item.grab_ns
-        return event_row(event, session_id=self._session_id, frame_id=frame_id, frame_age_ns=age)
+        target = item.target
+        return event_row(
+            event,
+            session_id=self._session_id,
+            frame_id=frame_id,
+            frame_age_ns=age,
+            window=dict(target.window) if target and target.window else None,
+            element=dict(target.element) if target and target.element else None,
+        )
 
 
 def _time_of(item: Item) -> int:

@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 
 
 def run_app(db_url: str | None) -> int:
+    from desktop.qt_guard import keep_singletons_alive
+
+    keep_singletons_alive()  # before any Qt object is made
     display = require_x_display(os.environ)
     if os.environ.get("DEMOTRACE_LOG") == "1":
         logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(message)s")

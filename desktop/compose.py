@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 
+from capture.accessibility.atspi import AtspiElements, atspi_bus_address
 from capture.clock import SessionClock
 from capture.damage import DamageUnsupported, DamageWatch
 from capture.errors import DemotraceError, SchemaOutdatedError
@@ -21,13 +22,16 @@ from capture.screen_windows import ScreenWindow, WindowScanner, X11TopWindows
 from capture.segment import Step
 from capture.store.database import (
     Database,
-    default_store_path,
     open_database,
     sqlite_url,
     store_url,
 )
+from capture.store.paths import default_store_path
 from capture.store.sessions import blob_store_for
-from capture.window import WindowWatcher, X11ActiveWindow
+from capture.targets import TargetLookup
+from capture.window import WindowWatcher, X11ActiveWindow, X11Windows
+from capture.writer import ObservedEvent
+from desktop.qt_guard import keep_singletons_alive as keep_singletons_alive
 
 
 def tune_allocator() -> None:
@@ -88,6 +92,20 @@ def x11_parts(display_name: str) -> RecorderParts:
     def watcher(clock: SessionClock, sink: Callable[[WindowChange], None]) -> WindowWatcher:
         return WindowWatcher(lambda: X11ActiveWindow(display_name), clock, sink)
 
+    def targets(
+        sink: Callable[[ObservedEvent], None], on_password: Callable[[bool], None]
+    ) -> TargetLookup:
+        session_bus = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
+
+        def elements(windows: X11Windows) -> AtspiElements:
+            found = AtspiElements(
+                lambda: atspi_bus_address(windows.display, session_bus), on_password
+            )
+            found.connect()  # from the start: focus changes are announced, never asked for
+            return found
+
+        return TargetLookup(lambda: X11Windows(display_name), elements, sink, on_password)
+
     def scanner(
         wanted: Callable[[str, str], bool], sink: Callable[[list[ScreenWindow]], None]
     ) -> WindowScanner:
@@ -106,6 +124,7 @@ def x11_parts(display_name: str) -> RecorderParts:
         window_watcher=watcher,
         window_scanner=scanner,
         draw_hint=damage,
+        targets=targets,
     )
 
 

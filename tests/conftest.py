@@ -31,6 +31,9 @@ def qapp(xserver: XServer) -> Iterator[Any]:
     """Every Qt test runs on the real X server (xcb), never on a fake platform."""
     os.environ["DISPLAY"] = xserver.display
     os.environ["QT_QPA_PLATFORM"] = "xcb"
+    from desktop.compose import keep_singletons_alive
+
+    keep_singletons_alive()
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(["demotrace-tests"])

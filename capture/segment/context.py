@@ -6,9 +6,10 @@ Each kind is kept sorted by time, whatever order it arrives in.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
-from capture.events import Marker, WindowChange
+from capture.events import Marker, Target, WindowChange
 from capture.segment.steps import FrameId, Window
 
 
@@ -25,6 +26,7 @@ class SegmentContext:
         self._note: list[str] = []
         self._window_t: list[int] = []
         self._window: list[Window] = []
+        self._targets: dict[int, Target] = {}  # by the time of their press or key-down
 
     # -- feeding
 
@@ -57,6 +59,10 @@ class SegmentContext:
             i = bisect_right(self._window_t, w.t_ns)
             self._window_t.insert(i, w.t_ns)
             self._window.insert(i, Window(w.title, w.app))
+
+    def add_targets(self, targets: Iterable[Target]) -> None:
+        for target in targets:
+            self._targets[target.t_ns] = target
 
     # -- questions
 
@@ -142,3 +148,17 @@ class SegmentContext:
             if known(later):
                 return later
         return None if window is None or window.app in own_apps else window
+
+    def window_of_action(
+        self, t: int, upto: int | None = None, own_apps: frozenset[str] = frozenset()
+    ) -> Window | None:
+        """The window of the action starting at ``t``: where its press or key-down landed,
+        else the active window polled last before it (see ``window_acted_on``)."""
+        target = self._targets.get(t)
+        if target is not None and target.window is not None:
+            return Window(str(target.window.get("title", "")), str(target.window.get("app", "")))
+        return self.window_at(t) if upto is None else self.window_acted_on(t, upto, own_apps)
+
+    def element_of_action(self, t: int) -> Mapping[str, Any] | None:
+        target = self._targets.get(t)
+        return None if target is None else target.element

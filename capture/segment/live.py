@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 
-from capture.events import Marker, RawEvent, WindowChange
+from capture.events import Marker, RawEvent, Target, WindowChange
 from capture.segment.context import SegmentContext
 from capture.segment.gestures import Gestures
 from capture.segment.observations import Observer
@@ -90,6 +90,12 @@ class LiveSegmenter:
             self._check(w.t_ns, "window change")
         self._timeline.add_windows(windows)
 
+    def add_targets(self, targets: Iterable[Target]) -> None:
+        targets = list(targets)
+        for target in targets:
+            self._check(target.t_ns, "target")
+        self._timeline.add_targets(targets)
+
     # -- output
 
     def advance(self, t_ns: int) -> list[Step]:
@@ -130,17 +136,19 @@ def segment(
     markers: Iterable[Marker] = (),
     windows: Iterable[WindowChange] = (),
     rules: SegmentationRules | None = None,
+    targets: Iterable[Target] = (),
 ) -> list[Step]:
     """Steps from one session's raw input, in order. Pure: inputs are never modified.
 
     ``events`` in recording order; ``frames`` are the persisted frames as
     ``(frame_id, t_ns)``; ``screen_changes`` one ``(t_ns, changed_fraction)``
-    per distinct grab.
+    per distinct grab; ``targets`` say where presses and key-downs landed.
     """
     live = LiveSegmenter(rules)
     live.add_frames(frames)
     live.add_screen_changes(screen_changes)
     live.add_markers(markers)
     live.add_windows(windows)
+    live.add_targets(targets)
     live.add_events(events)
     return live.flush()

@@ -37,13 +37,6 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-def default_store_path() -> Path:
-    """Where recordings go unless told otherwise: the user's data directory."""
-    from platformdirs import user_data_path
-
-    return Path(user_data_path("demotrace")) / "demotrace.db"
-
-
 def store_url(ref: str) -> str:
     """A database URL from what a person types: a URL as it is, anything else a SQLite file."""
     if "://" in ref:
@@ -98,6 +91,11 @@ def damage_of(exc: BaseException) -> str | None:
 
 
 def damaged_error(path: Path | str, reason: str) -> StoreError:
+    if reason == "file is not a database":
+        return StoreError(
+            f"{path} is not a SQLite database, or its header is damaged; it was left as it "
+            "is: check the path, or restore it from a backup"
+        )
     return StoreError(
         f"{path} is damaged ({reason}); it was left as it is: restore it from a backup "
         f"(or try `sqlite3 {path} .recover`)"
@@ -111,7 +109,7 @@ class Database:
     url: str
     engine: Engine
     sessions: sessionmaker[Session]
-    readonly: bool = False
+    readonly: bool = False  # a SQLite file opened mode=ro
 
     @property
     def sqlite_path(self) -> Path | None:
@@ -218,7 +216,9 @@ def open_database(url: str, *, migrate: bool = True, readonly: bool = False) -> 
         url=given,
         engine=engine,
         sessions=sessionmaker(engine, expire_on_commit=False),
-        readonly=readonly,
+        # Only SQLite files are opened read-only; a server database takes the
+        # same connection for the few writes a reader makes (recovering sessions).
+        readonly=readonly and path is not None,
     )
 
 

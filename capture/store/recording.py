@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from capture.events import Marker, RawEvent, WindowChange
+from capture.events import Marker, RawEvent, Target, WindowChange
 from capture.store.database import Database
 from capture.store.models import (
     EventRow,
@@ -45,6 +45,7 @@ class Recording:
     screen_changes: list[tuple[int, float]]
     markers: list[Marker]
     windows: list[WindowChange]
+    targets: list[Target] = field(default_factory=list)
 
     @property
     def raw_events(self) -> list[RawEvent]:
@@ -58,12 +59,14 @@ def load_recording(db: Database, session_id: str) -> Recording:
             from capture.errors import SessionNotFoundError
 
             raise SessionNotFoundError(f"no session {session_id}")
-        events = [
-            StoredEvent(event_from_row(r), r.frame_id, r.frame_age_ns)
-            for r in s.scalars(
-                select(EventRow).where(EventRow.session_id == session_id).order_by(EventRow.seq)
-            )
-        ]
+        events = []
+        targets = []
+        for r in s.scalars(
+            select(EventRow).where(EventRow.session_id == session_id).order_by(EventRow.seq)
+        ):
+            events.append(StoredEvent(event_from_row(r), r.frame_id, r.frame_age_ns))
+            if r.window is not None or r.element is not None:
+                targets.append(Target(r.t_ns, r.window, r.element))
         frames = [
             frame_from_row(r)
             for r in s.scalars(
@@ -101,4 +104,5 @@ def load_recording(db: Database, session_id: str) -> Recording:
             changes,
             markers,
             windows,
+            targets,
         )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -20,6 +19,7 @@ from capture.store.models import (
     SessionRow,
     WindowRow,
 )
+from capture.store.paths import frames_dir
 from capture.store.recovery import recover_sessions, stop_reason
 
 SHORT_ID = 12  # characters of a session id shown in lists; any unique prefix resolves
@@ -27,11 +27,6 @@ SHORT_ID = 12  # characters of a session id shown in lists; any unique prefix re
 
 def short_id(session_id: str) -> str:
     return session_id[:SHORT_ID]
-
-
-def frames_dir(db_path: Path) -> Path:
-    """Where a SQLite store keeps its frames: ``x.db`` -> ``x.frames/`` beside it."""
-    return db_path.with_suffix(".frames")
 
 
 def blob_store_for(db: Database) -> BlobStore:
@@ -183,7 +178,7 @@ def session_record(db: Database, session_id: str) -> dict[str, Any]:
             "id": row.id,
             "task_text": row.task,
             "task": task,
-            "status": row.status,
+            "status": "interrupted" if orphaned(row) else row.status,
             "stage": row.stage,
             "origin": row.origin,
             "source_session_id": row.source_session_id,

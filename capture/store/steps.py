@@ -40,8 +40,11 @@ def replace_steps(s: Session, session_id: str, steps: Sequence[Step]) -> None:
 
 def stored_steps(db: Database, session_id: str) -> list[Step]:
     with db.session() as s:
-        rows = s.scalars(
-            select(StepRow).where(StepRow.session_id == session_id).order_by(StepRow.index)
+        # Plain rows (attribute access by column name), not ORM objects: long sessions load faster.
+        rows = s.execute(
+            select(*StepRow.__table__.columns)
+            .where(StepRow.session_id == session_id)
+            .order_by(StepRow.index)
         )
         return [step_from_row(r) for r in rows]
 
@@ -66,6 +69,7 @@ def computed_steps(timeline: Recording, edit_log: Iterable[EditRecord] = ()) -> 
         markers=timeline.markers,
         windows=timeline.windows,
         rules=rules,
+        targets=timeline.targets,
     )
     return apply_edits(
         steps,

@@ -12,28 +12,32 @@ from types import ModuleType
 def command_modules() -> list[ModuleType]:
     from desktop.commands import (
         annotate,
+        compare,
         edit,
         export,
         importing,
         record,
         redact,
         replay,
+        review,
         sessions,
         steps,
         submit,
         tasks,
+        view,
     )
 
+    annotator = [tasks, annotate, edit, submit]
     return [
         record,
         sessions,
         steps,
-        tasks,
-        annotate,
-        edit,
-        submit,
+        *annotator,
         export,
         redact,
         importing,
         replay,
+        review,
+        compare,
+        view,
     ]

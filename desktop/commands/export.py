@@ -150,7 +150,7 @@ def run(args: argparse.Namespace) -> int:
     from replay.export.registry import exporter
 
     exporter(args.format)  # an unknown format fails before the store is opened
-    db = open_store(args.db)
+    db = open_store(args.db, readonly=True)
     try:
         count = export_sessions(db, request, _Progress())
     finally:

@@ -13,8 +13,7 @@ import time
 from capture.errors import DemotraceError
 from capture.grabber import DEFAULT_FPS, MAX_FPS, check_fps
 from capture.hotkeys import CONTROL_HOTKEYS
-from capture.store.database import default_store_path
-from capture.store.sessions import frames_dir
+from capture.store.paths import default_store_path, frames_dir
 from desktop.commands.common import add_db
 
 

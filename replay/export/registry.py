@@ -31,6 +31,7 @@ FORMATS: dict[str, str] = {
     "webdataset": "replay.export.webdataset:WebDatasetExporter",
     "atif": "replay.export.atif:AtifExporter",
     "markdown": "replay.export.markdown:MarkdownExporter",
+    "html": "replay.export.html:HtmlReport",
 }
 
 # Called as progress(done, total) after each step written.

@@ -84,6 +84,7 @@ def test_record_from_the_app_counts_steps_and_stops_with_the_hotkey(
     since = len(app.events)
     xserver.xdotool("key", "ctrl+alt+h")
     assert app.wait_for("privacy", since=since)["text"] == ""
+
     # Live steps become final a few seconds after the screen settles; the bar then
     # shows what the store holds.
     def shown_and_held() -> tuple[str, int]:

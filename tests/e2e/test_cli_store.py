@@ -14,7 +14,7 @@ import pytest
 from capture.hotkeys import CONTROL_HOTKEYS
 from capture.store.database import open_database, sqlite_url
 from capture.version import app_version
-from tests.unit.factories import Script, damage, stored_session
+from tests.unit.factories import Script, damage, session_row
 from tests.xsession import ROOT, XServer, demotrace
 
 
@@ -31,7 +31,7 @@ def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
 
 def a_store(path: Path, script: Script | None = None) -> Path:
     db = open_database(sqlite_url(path))
-    stored_session(db, script or Script().click(10, 10).type("hi"), "5e55" + "0" * 28)
+    session_row(db, script or Script().click(10, 10).type("hi"), "5e55" + "0" * 28)
     db.close()
     return path
 

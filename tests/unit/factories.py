@@ -9,7 +9,7 @@ from typing import Any
 from capture.events import Marker, RawEvent
 from scripted.input import MS, Script
 
-__all__ = ["MS", "Script", "acts", "click_at", "damage", "stored_session"]
+__all__ = ["MS", "Script", "acts", "click_at", "damage", "session_row"]
 
 
 def acts(events: list[RawEvent], **rules: object) -> list[dict[str, object]]:
@@ -25,15 +25,16 @@ def click_at(
     return {"type": kind, "x": x, "y": y, "button": button, "modifiers": modifiers or []}
 
 
-def stored_session(
+def session_row(
     db: Any,
     script: Script | None = None,
     session_id: str = "s1",
     markers: Sequence[Marker] = (),
     **row: Any,
 ) -> str:
-    """A session row (finished unless ``status`` says otherwise) holding ``script``'s events
-    and ``markers``."""
+    """Only a session row (finished unless ``status`` says otherwise), ``script``'s events
+    and ``markers``: no frames, no steps (``tests.stored.stored_session`` writes a whole
+    recording)."""
     from datetime import UTC, datetime
 
     from sqlalchemy import insert

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from factories import MS, Script, stored_session
+from factories import MS, Script, session_row
 
 from capture.events import Marker, WindowChange
 from capture.segment import EditError, EditRecord, SegmentationRules, segment
@@ -62,7 +62,7 @@ def test_a_click_is_not_put_on_demotrace_when_the_target_becomes_active_after_it
 
 
 def test_annotate_goes_through_the_audit_trail_and_survives_resegment(db: Database) -> None:
-    sid = stored_session(db, three_clicks(), markers=[Marker(0, "note", "start here")])
+    sid = session_row(db, three_clicks(), markers=[Marker(0, "note", "start here")])
     steps = resegment(db, sid)
     assert [st.decision_reason for st in steps] == ["first", None, "pause"]
     annotate(db, sid, 1, {"decision_point": True, "note": "picked the second field"}, "ann")
@@ -89,7 +89,7 @@ def test_annotate_goes_through_the_audit_trail_and_survives_resegment(db: Databa
 
 
 def test_undo_withdraws_the_newest_edit_and_restores_the_steps(db: Database) -> None:
-    sid = stored_session(db, three_clicks())
+    sid = session_row(db, three_clicks())
     before = resegment(db, sid)
     after = [before[0], before[2].evolve(index=1)]
     seq = record_edit(db, sid, EditRecord("ann", "delete", {"index": 1}), after)
@@ -101,7 +101,7 @@ def test_undo_withdraws_the_newest_edit_and_restores_the_steps(db: Database) -> 
 
 
 def test_submit_lists_every_decision_point_without_a_note(db: Database) -> None:
-    sid = stored_session(db, three_clicks())
+    sid = session_row(db, three_clicks())
     resegment(db, sid)
     with pytest.raises(SubmitRefused) as refused:
         submit(db, sid)
@@ -127,7 +127,7 @@ def test_submit_lists_every_decision_point_without_a_note(db: Database) -> None:
 
 
 def test_a_session_still_recording_cannot_be_submitted(db: Database) -> None:
-    sid = stored_session(db, three_clicks(), status="recording")
+    sid = session_row(db, three_clicks(), status="recording")
     with pytest.raises(SubmitRefused, match="still recording"):
         submit(db, sid)
 
@@ -135,8 +135,8 @@ def test_a_session_still_recording_cannot_be_submitted(db: Database) -> None:
 def test_takes_of_a_task_show_status_and_open_decision_points(db: Database) -> None:
     task = Task("Fill the form")
     add_tasks(db, [task])
-    sid = stored_session(db, three_clicks(), task_id=task.id)
-    stored_session(db, Script().click(1, 1), "other", status="interrupted")
+    sid = session_row(db, three_clicks(), task_id=task.id)
+    session_row(db, Script().click(1, 1), "other", status="interrupted")
     resegment(db, sid)
     annotate(db, sid, 0, {"note": "start"}, "ann")
     (take,) = takes(db, task.id)
@@ -165,7 +165,7 @@ def test_typing_right_after_a_click_away_from_demotrace_is_kept() -> None:
 def test_live_steps_keep_coming_when_input_arrives_late(db: Database) -> None:
     from capture.live_steps import LiveSteps
 
-    sid = stored_session(db, Script())
+    sid = session_row(db, Script())
     now = [0]
     live = LiveSteps(sid, SegmentationRules(), lambda: now[0], delay_ns=500 * MS)
     first = Script().click(10, 10).wait(4000)

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from factories import Script, stored_session
+from factories import Script, session_row
 
 from capture.store.database import Database, open_database, sqlite_url
 from capture.store.steps import resegment, stored_steps
@@ -17,7 +17,7 @@ from desktop.cli import main
 def store(tmp_path: Path) -> tuple[Database, str]:
     url = sqlite_url(tmp_path / "cli.db")
     db = open_database(url)
-    sid = stored_session(db, Script().click(10, 10).wait(4000).type("hello").key("Return"))
+    sid = session_row(db, Script().click(10, 10).wait(4000).type("hello").key("Return"))
     resegment(db, sid)
     return db, url
 
@@ -109,7 +109,7 @@ def test_split_and_delete_from_the_command_line(
 ) -> None:
     url = sqlite_url(tmp_path / "split.db")
     db = open_database(url)
-    stored_session(db, Script().type("hello").wait(100).type("world"), "t1")
+    session_row(db, Script().type("hello").wait(100).type("world"), "t1")
     resegment(db, "t1")
     (typed,) = stored_steps(db, "t1")
     assert typed.action["text"] == "helloworld"

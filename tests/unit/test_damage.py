@@ -10,9 +10,6 @@ import pytest
 from capture.damage import DamageWatch
 from tests.xsession import XServer
 
-# python-xlib reads the X authority file without closing it.
-pytestmark = pytest.mark.filterwarnings("ignore:unclosed file:ResourceWarning")
-
 
 @pytest.fixture
 def painter(xserver: XServer) -> Iterator[Any]:

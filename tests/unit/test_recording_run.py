@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from factories import Script, stored_session
+from factories import Script, session_row
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QColor, QImage
 from pytestqt.qtbot import QtBot
@@ -157,7 +157,7 @@ def test_the_counts_shown_are_the_store_s(db: Database, qtbot: QtBot) -> None:
     run, _, _ = start_run(db, None)
     bar = ControlBar(run)
     qtbot.addWidget(bar)
-    stored_session(db, Script().click(1, 1).wait(4000).click(5, 5), session_id="s1")
+    session_row(db, Script().click(1, 1).wait(4000).click(5, 5), session_id="s1")
     resegment(db, "s1")
     run.tick()
     assert (bar.steps.text(), bar.decisions.text()) == ("2 steps", "2 decision points")
@@ -166,7 +166,7 @@ def test_the_counts_shown_are_the_store_s(db: Database, qtbot: QtBot) -> None:
 def test_task_and_take_models(db: Database, qapp: object) -> None:
     task = Task("Export the report", category="feedback")
     add_tasks(db, [task])
-    stored_session(db, Script().click(1, 1), session_id="a", task_id=task.id, status="interrupted")
+    session_row(db, Script().click(1, 1), session_id="a", task_id=task.id, status="interrupted")
     tasks = TaskListModel(lambda: list_tasks(db))
     tasks.refresh()
     assert [tasks.data(tasks.index(r)) for r in range(tasks.rowCount())] == [

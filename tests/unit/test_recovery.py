@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from factories import Script, stored_session
+from factories import Script, session_row
 
 from capture.errors import SessionBusyError
 from capture.segment import segment
@@ -42,7 +42,7 @@ def killed(
 ) -> str:
     """A recording whose recorder stored only its first live step, then vanished."""
     script = demo()
-    sid = stored_session(
+    sid = session_row(
         db,
         script,
         session_id,

@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from factories import Script, damage, stored_session
+from factories import Script, damage, session_row
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
@@ -22,7 +22,7 @@ def digest(path: Path) -> str:
 
 def a_store(path: Path) -> Path:
     db = open_database(sqlite_url(path))
-    stored_session(db, Script().click(10, 10).type("hi"))
+    session_row(db, Script().click(10, 10).type("hi"))
     db.close()
     return path
 
@@ -81,3 +81,12 @@ def test_a_damaged_store_is_named_and_left_alone(tmp_path: Path, readonly: bool)
     assert f"{path} is damaged" in message and "restore it from a backup" in message
     assert "\n" not in message
     assert digest(path) == before
+
+
+@pytest.mark.parametrize("readonly", [False, True])
+def test_a_file_that_is_not_sqlite_is_named_and_left_alone(tmp_path: Path, readonly: bool) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("just some notes\n" * 100)
+    with pytest.raises(StoreError, match=f"{path} is not a SQLite database"):
+        open_store(str(path), readonly=readonly)
+    assert path.read_text() == "just some notes\n" * 100

@@ -13,9 +13,6 @@ from capture.events import WindowChange
 from capture.window import WindowWatcher, X11ActiveWindow
 from tests.xsession import XServer
 
-# python-xlib reads the X authority file without closing it.
-pytestmark = pytest.mark.filterwarnings("ignore:unclosed file:ResourceWarning")
-
 
 class Desk:
     """Windows made with python-xlib on the test's X server, removed afterwards."""

@@ -1,0 +1,1 @@
+"""The replay viewer: a trajectory played back with its steps, notes, reviews and grading form."""

@@ -1,0 +1,93 @@
+"""A small Qt window with accessible widgets, for the tests of where actions land.
+
+Run as ``python -m scripted.apps.accessible --title T --geometry X,Y,W,H``. It
+has a menu bar (File > Save), a ``Submit`` button, a ``Name`` field, a
+``Password`` field and a ``Remember me`` check box. Once shown it prints one
+JSON line with the global rectangles of its widgets and ``ready``; when the
+File menu opens it prints ``{"menu": {"Save": [x, y, w, h]}}``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from scripted.apps.form import parse_geometry
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--title", default="accessible app")
+    parser.add_argument("--geometry", type=parse_geometry, default=(0, 0, 500, 400))
+    args = parser.parse_args(argv)
+
+    from PySide6.QtCore import QPoint, QTimer
+    from PySide6.QtWidgets import (
+        QApplication,
+        QCheckBox,
+        QLineEdit,
+        QMainWindow,
+        QPushButton,
+        QWidget,
+    )
+
+    app = QApplication([sys.argv[0]])
+    app.setApplicationName("demotrace-accessible")
+    window = QMainWindow()
+    window.setWindowTitle(args.title)
+    x, y, w, h = args.geometry
+    window.setGeometry(x, y, w, h)
+    menu = window.menuBar().addMenu("File")
+    save = menu.addAction("Save")
+    central = QWidget(window)
+    window.setCentralWidget(central)
+
+    widgets: dict[str, QWidget] = {}
+    submit = QPushButton("Submit", central)
+    submit.setGeometry(20, 20, 140, 36)
+    widgets["submit"] = submit
+    name = QLineEdit(central)
+    name.setAccessibleName("Name")
+    name.setGeometry(20, 80, 300, 30)
+    widgets["name"] = name
+    password = QLineEdit(central)
+    password.setAccessibleName("Password")
+    password.setEchoMode(QLineEdit.EchoMode.Password)
+    password.setGeometry(20, 130, 300, 30)
+    widgets["password"] = password
+    remember = QCheckBox("Remember me", central)
+    remember.setGeometry(20, 180, 200, 30)
+    widgets["remember"] = remember
+
+    def rect(widget: QWidget) -> list[int]:
+        top_left = widget.mapToGlobal(QPoint(0, 0))
+        return [top_left.x(), top_left.y(), widget.width(), widget.height()]
+
+    def say(data: dict[str, object]) -> None:
+        sys.stdout.write(json.dumps(data) + "\n")
+        sys.stdout.flush()
+
+    def announce() -> None:
+        bar = window.menuBar()
+        file_rect = bar.actionGeometry(menu.menuAction())
+        top_left = bar.mapToGlobal(file_rect.topLeft())
+        layout = {name: rect(widget) for name, widget in widgets.items()}
+        layout["file"] = [top_left.x(), top_left.y(), file_rect.width(), file_rect.height()]
+        say({"widgets": layout})
+        say({"ready": True})
+
+    def menu_shown() -> None:
+        geometry = menu.actionGeometry(save)
+        top_left = menu.mapToGlobal(geometry.topLeft())
+        say({"menu": {"Save": [top_left.x(), top_left.y(), geometry.width(), geometry.height()]}})
+
+    menu.aboutToShow.connect(lambda: QTimer.singleShot(150, menu_shown))
+    save.triggered.connect(lambda: say({"saved": True}))
+    window.show()
+    QTimer.singleShot(400, announce)
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,74 @@
+"""A small GTK 3 window, for the tests of where actions land in a GTK application.
+
+Runs with the system Python and its GObject bindings (Debian's python3-gi and
+gir1.2-gtk-3.0), not the project's virtualenv::
+
+    /usr/bin/python3 scripted/apps/gtk_form.py --title T --geometry X,Y,W,H
+
+It has a ``Send`` button, an ``Email`` field, a ``Secret`` password field and
+an ``Agree`` check button. Once shown it prints one JSON line with the global
+rectangles of its widgets, then ``{"ready": true}``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+import gi
+
+gi.require_version("Gtk", "3.0")
+from gi.repository import GLib, Gtk  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--title", default="gtk app")
+    parser.add_argument("--geometry", default="0,0,420,300")
+    args = parser.parse_args()
+    x, y, w, h = (int(p) for p in args.geometry.split(","))
+
+    window = Gtk.Window(title=args.title)
+    window.set_default_size(w, h)
+    window.move(x, y)
+    window.connect("destroy", Gtk.main_quit)
+    box = Gtk.Box(orientation=Gtk.Orientation.VERTICAL, spacing=12)
+    box.set_border_width(16)
+    window.add(box)
+
+    send = Gtk.Button(label="Send")
+    email = Gtk.Entry()
+    email.get_accessible().set_name("Email")
+    secret = Gtk.Entry()
+    secret.set_visibility(False)
+    secret.get_accessible().set_name("Secret")
+    agree = Gtk.CheckButton(label="Agree")
+    widgets = {"send": send, "email": email, "secret": secret, "agree": agree}
+    for widget in widgets.values():
+        box.pack_start(widget, False, False, 0)
+    send.connect("clicked", lambda _b: say({"clicked": "send"}))
+
+    def say(data: dict[str, object]) -> None:
+        sys.stdout.write(json.dumps(data) + "\n")
+        sys.stdout.flush()
+
+    def announce() -> bool:
+        _, ox, oy = window.get_window().get_origin()
+        layout = {}
+        for name, widget in widgets.items():
+            wx, wy = widget.translate_coordinates(window, 0, 0)
+            allocation = widget.get_allocation()
+            layout[name] = [ox + wx, oy + wy, allocation.width, allocation.height]
+        say({"widgets": layout})
+        say({"ready": True})
+        return False
+
+    window.show_all()
+    GLib.timeout_add(600, announce)
+    Gtk.main()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
