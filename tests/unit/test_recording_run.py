@@ -157,10 +157,27 @@ def test_the_counts_shown_are_the_store_s(db: Database, qtbot: QtBot) -> None:
     run, _, _ = start_run(db, None)
     bar = ControlBar(run)
     qtbot.addWidget(bar)
+    bar.show()
+    qtbot.waitExposed(bar)
+    before = ink(bar, bar.steps)
     session_row(db, Script().click(1, 1).wait(4000).click(5, 5), session_id="s1")
     resegment(db, "s1")
     run.tick()
     assert (bar.steps.text(), bar.decisions.text()) == ("2 steps", "2 decision points")
+    # What is painted changed with it, not only the label's text.
+    after = ink(bar, bar.steps)
+    assert min(before, after) > 20 and before != after
+
+
+def ink(bar: ControlBar, widget: Any) -> int:
+    """Light pixels (the bar's text on its dark background) in ``widget``'s rectangle."""
+    image = bar.grab().toImage()
+    g = widget.geometry()
+    return sum(
+        image.pixelColor(x, y).lightness() > 150
+        for y in range(g.top(), g.bottom())
+        for x in range(g.left(), g.right())
+    )
 
 
 def test_task_and_take_models(db: Database, qapp: object) -> None:
