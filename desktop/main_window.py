@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from capture.errors import DemotraceError
 from capture.store.database import Database
 from capture.store.session_frames import SessionFrames
-from capture.store.sessions import short_id
+from capture.store.sessions import has_sessions, short_id
 from capture.store.stages import takes
 from capture.store.tasks import list_tasks, save_task
 from capture.tasks import CATEGORY_NAMES, Task
@@ -34,6 +34,7 @@ from desktop.control_bar import ControlBar, count_text, hotkey_label
 from desktop.pictures import Thumbnails
 from desktop.prompt import LivePrompt
 from desktop.recording import RecorderFactory, RecordingRun
+from desktop.session_actions import SessionActions, sample_bundle
 from desktop.settings import AppSettings, SettingsDialog
 from desktop.step_editor import StepEditor
 from desktop.step_model import THUMBNAIL, StepListModel
@@ -103,6 +104,20 @@ class MainWindow(QMainWindow):
         self.record_button.clicked.connect(self.start_recording)
         self.open_button = QPushButton("Open steps")
         self.open_button.clicked.connect(self._open_selected)
+        self.session_actions = SessionActions(db, self, who)
+        self.review_button = QPushButton("Review…")
+        self.review_button.setToolTip("Replay the session and grade it")
+        self.review_button.clicked.connect(
+            lambda: (sid := self._selected_session()) and self.session_actions.review(sid)
+        )
+        self.export_button = QPushButton("Export…")
+        self.export_button.clicked.connect(
+            lambda: self.session_actions.export(self._selected_session())
+        )
+        # A new reviewer can explore before anyone records: offered while the store is empty.
+        self.sample_button = QPushButton("Explore a sample trajectory")
+        self.sample_button.clicked.connect(self._open_sample)
+        self.sample_button.setVisible(sample_bundle() is not None and not has_sessions(db))
         self.new_task_button = QPushButton("New task…")
         self.new_task_button.clicked.connect(self.new_task)
         self.edit_task_button = QPushButton("Edit task…")
@@ -124,6 +139,9 @@ class MainWindow(QMainWindow):
         take_buttons = QHBoxLayout()
         take_buttons.addWidget(self.record_button)
         take_buttons.addWidget(self.open_button)
+        take_buttons.addWidget(self.review_button)
+        take_buttons.addWidget(self.export_button)
+        take_buttons.addWidget(self.sample_button)
         take_buttons.addStretch(1)
         take_buttons.addWidget(settings_button)
         middle.addLayout(take_buttons)
@@ -196,6 +214,15 @@ class MainWindow(QMainWindow):
             f"decision point, {hotkey_label('pause')} pauses, {hotkey_label('stop')} stops.</p>"
         )
         self.detail.setText(text)
+
+    def _selected_session(self) -> str | None:
+        i = self.take_table.currentIndex()
+        return self.takes.take_at(i.row()).id if i.isValid() else None
+
+    def _open_sample(self) -> None:
+        if self.session_actions.open_sample() is not None:
+            self.sample_button.hide()
+            self.refresh()
 
     def refresh(self) -> None:
         task = self.current_task()
