@@ -6,6 +6,11 @@ order. The steps that become final are stored in the writer's transaction and
 handed to ``on_steps`` (the app prompts at decision points from there). When
 the recording stops, the batch segmentation replaces them; the two agree by
 construction, so nothing the person saw changes.
+
+Anything arriving later still (a machine so busy that a grab took longer than
+the delay to reach the writer) is fed as if it had happened at the moment
+already declared complete: those live steps may then differ a little from the
+batch ones, but they keep coming instead of stopping for the rest of the take.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import heapq
 import itertools
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session
 
@@ -47,6 +52,8 @@ class LiveSteps:
         self._held: list[tuple[int, int, Written | _Frame]] = []
         self._order = itertools.count()
         self.failed = False
+        self.late = 0  # items that arrived after their time was declared complete
+        self._floor = -(2**63)  # everything before this has been fed to the segmenter
         self.steps: list[Step] = []
         self.cpu_s = 0.0  # thread CPU time spent here: the live segmenter's cost
 
@@ -65,10 +72,17 @@ class LiveSteps:
             return
         started = time.thread_time()
         try:
+            floor = self._floor
             for item in written:
                 t = item[0] if isinstance(item, tuple) else item.t_ns
+                if t < floor:
+                    self.late += 1
+                    t, item = floor, _moved(item, floor)
                 heapq.heappush(self._held, (t, next(self._order), item))
             for frame in frames:
+                if frame[1] < floor:
+                    self.late += 1
+                    frame = (frame[0], floor)
                 heapq.heappush(self._held, (frame[1], next(self._order), _Frame(frame)))
             self._release(s, pending_since)
         finally:
@@ -84,6 +98,7 @@ class LiveSteps:
                 _, _, item = heapq.heappop(self._held)
                 self._add(item)
             steps = self._segmenter.advance(horizon)
+            self._floor = max(self._floor, horizon)
         except LateInputError:
             # Input older than what was declared complete: live steps stop here;
             # the batch segmentation at the end is unaffected.
@@ -109,3 +124,10 @@ class LiveSteps:
             seg.add_frames([item.frame])
         else:
             seg.add_screen_changes([item])
+
+
+def _moved(item: Written, t_ns: int) -> Written:
+    """``item`` as if it had happened at ``t_ns``."""
+    if isinstance(item, tuple):
+        return (t_ns, item[1])
+    return replace(item, t_ns=t_ns)

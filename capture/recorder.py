@@ -120,6 +120,7 @@ class Recorder:
         on_steps: Callable[[list[Step]], None] | None = None,
         on_stop_request: Callable[[], None] | None = None,
         hotkeys: Hotkeys | None = None,
+        on_mark: Callable[[], None] | None = None,
         exclusions: Exclusions | None = None,
         redact_at_capture: Sequence[Redaction] = (),
         on_privacy: Callable[[Privacy], None] | None = None,
@@ -133,6 +134,7 @@ class Recorder:
         self._clock_factory = clock_factory
         self._on_steps = on_steps
         self._on_stop_request = on_stop_request
+        self._on_mark = on_mark
         self._hotkeys = hotkeys or Hotkeys()
         self._guard = PrivacyGuard(exclusions, redact_at_capture)
         self._on_privacy = on_privacy
@@ -164,8 +166,10 @@ class Recorder:
     def injections(self) -> InjectionLog:
         return self._injections
 
-    def start(self, task: str = "", session_id: str | None = None) -> str:
-        """Begin a new session, or continue ``session_id``; returns the session id."""
+    def start(
+        self, task: str = "", session_id: str | None = None, task_id: str | None = None
+    ) -> str:
+        """Begin a new session (filed under ``task_id``), or continue ``session_id``."""
         with self._lock:
             if self._state is not State.IDLE:
                 raise RuntimeError("a recorder records one session once")
@@ -175,7 +179,7 @@ class Recorder:
                 screen = self._parts.screen_info()
                 clock = self._clock_factory()
                 session_id = new_session_id()
-                self._create_session(session_id, task, screen, clock, owner)
+                self._create_session(session_id, task, screen, clock, owner, task_id)
                 first_seq = 0
             else:
                 clock, first_seq = self._take_over(session_id, owner)
@@ -260,6 +264,13 @@ class Recorder:
             if self._state in (State.RECORDING, State.PAUSED):
                 assert self._writer and self._clock
                 self._writer.put(Marker(self._clock.now(), "mark", label))
+
+    def note(self, text: str) -> None:
+        """The person's own words, typed while recording; they attach to the next step."""
+        with self._lock:
+            if text.strip() and self._state in (State.RECORDING, State.PAUSED):
+                assert self._writer and self._clock
+                self._writer.put(Marker(self._clock.now(), "note", text.strip()))
 
     def set_secret(self, on: bool) -> None:
         """Secret mode on or off: while on, typing is stored only as a placeholder."""
@@ -382,6 +393,8 @@ class Recorder:
                 self.pause()
         elif command == "mark":
             self.mark("hotkey")
+            if self._on_mark is not None:
+                self._on_mark()
         elif command == "secret":
             self.set_secret(not self.secret)
 
@@ -435,13 +448,20 @@ class Recorder:
             self._on_error_cb(error)
 
     def _create_session(
-        self, session_id: str, task: str, screen: ScreenInfo, clock: SessionClock, owner: str
+        self,
+        session_id: str,
+        task: str,
+        screen: ScreenInfo,
+        clock: SessionClock,
+        owner: str,
+        task_id: str | None,
     ) -> None:
         with self._db.session() as s:
             s.add(
                 SessionRow(
                     id=session_id,
                     task=task,
+                    task_id=task_id,
                     status="recording",
                     created_at=datetime.fromtimestamp(clock.wall_start_ns / 1e9, UTC),
                     wall_start_ns=clock.wall_start_ns,

@@ -28,9 +28,27 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _app_only(argv: Sequence[str]) -> tuple[bool, str | None]:
+    """Whether ``argv`` just opens the app (at most ``--db``), and the --db given.
+
+    Then the subcommands' parsers (and what their help texts import) are not
+    built: the app's first window comes that much sooner.
+    """
+    quick = argparse.ArgumentParser(add_help=False)
+    quick.add_argument("--db")
+    known, rest = quick.parse_known_args(argv)
+    return not rest, known.db
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    app_only, db = _app_only(argv)
     try:
+        if app_only:
+            from desktop.app import run_app
+
+            return run_app(db)
+        args = _parser().parse_args(argv)
         if args.command is None:
             from desktop.app import run_app
 

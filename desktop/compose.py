@@ -31,6 +31,7 @@ from capture.store.sessions import blob_store_for
 from capture.targets import TargetLookup
 from capture.window import WindowWatcher, X11ActiveWindow, X11Windows
 from capture.writer import ObservedEvent
+from desktop.qt_guard import keep_singletons_alive as keep_singletons_alive
 
 
 def tune_allocator() -> None:
@@ -55,28 +56,6 @@ def tune_allocator() -> None:
         ctypes.CDLL(name).mallopt(m_arena_max, 1)
     except (OSError, AttributeError):
         pass  # not glibc: nothing to tune
-
-
-def keep_singletons_alive() -> None:
-    """Guard the interpreter against PySide6 6.12 taking references from None, True and False.
-
-    Its bindings return None from every void method (``setText``, ``update``,
-    every ``QPainter.draw*``) and True from ``Signal.emit`` without taking a
-    reference. On Python 3.12+ these objects are immortal and that is harmless;
-    on 3.11 each call takes one reference away, and a busy window (a timeline
-    painting thousands of ticks, playback at 30 frames a second) brings one to
-    zero within minutes: "Fatal Python error: deallocating None". Giving them
-    more references than any process could take keeps 3.11 as safe as 3.12.
-    Call before any Qt object is made.
-    """
-    if sys.version_info >= (3, 12):
-        return
-    import ctypes
-
-    for singleton in (None, True, False):
-        refcount = ctypes.c_ssize_t.from_address(id(singleton))  # ob_refcnt: PyObject's first field
-        if refcount.value < 1 << 40:
-            refcount.value += 1 << 40
 
 
 def default_db_url(env: Mapping[str, str]) -> str:
@@ -156,6 +135,7 @@ def build_recorder(
     on_error: Callable[[DemotraceError], None] | None = None,
     on_stop_request: Callable[[], None] | None = None,
     on_steps: Callable[[list[Step]], None] | None = None,
+    on_mark: Callable[[], None] | None = None,
     exclusions: Exclusions | None = None,
     redact_at_capture: Sequence[Redaction] = (),
     on_privacy: Callable[[Privacy], None] | None = None,
@@ -168,6 +148,7 @@ def build_recorder(
         on_error=on_error,
         on_stop_request=on_stop_request,
         on_steps=on_steps,
+        on_mark=on_mark,
         exclusions=exclusions,
         redact_at_capture=redact_at_capture,
         on_privacy=on_privacy,

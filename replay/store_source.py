@@ -13,6 +13,7 @@ from capture.store.database import Database
 from capture.store.frames import FrameReader
 from capture.store.playback import stored_frames
 from capture.store.recording import Recording, load_recording
+from capture.store.redactions import SessionRedactor
 from capture.store.reviews import reviews_of, reviews_of_sessions
 from capture.store.sessions import blob_store_for, session_record
 from capture.store.steps import current_steps
@@ -36,13 +37,43 @@ class StoreFrames:
         return cv2.cvtColor(bgra, cv2.COLOR_BGRA2RGB)
 
 
-class StoreTrajectory:
-    """One stored session as a ``TrajectorySource``."""
+class RedactedFrames:
+    """A session's frames with its redaction rules applied, as exports and the viewer show them."""
 
-    def __init__(self, db: Database, session_id: str) -> None:
+    def __init__(self, frames: StoreFrames, source: StoreTrajectory) -> None:
+        self._frames = frames
+        self._source = source
+
+    @cached_property
+    def _redactor(self) -> SessionRedactor:
+        return SessionRedactor.for_session(self._source.db, self._source.session_id)
+
+    def rgb(self, frame: str) -> np.ndarray:
+        pixels = self._frames.rgb(frame)
+        if not self._redactor.rules:
+            return pixels
+        info = self._source.trajectory.frames.get(frame)
+        if info is None:  # not one of this session's observations: show nothing of it
+            return self._redactor(pixels, 0)
+        return self._redactor(pixels, info.t_ns, (info.left, info.top))
+
+
+class StoreTrajectory:
+    """One stored session as a ``TrajectorySource``.
+
+    Its frames carry the session's redactions (rectangles, window rules, global
+    rules) unless ``redacted`` is False: only the executor, which compares them
+    with the live screen on this machine, reads them unredacted.
+    """
+
+    def __init__(self, db: Database, session_id: str, *, redacted: bool = True) -> None:
+        self.db = db
         self._db = db
         self.session_id = session_id
-        self.frames = StoreFrames(db)
+        plain = StoreFrames(db)
+        self.frames: StoreFrames | RedactedFrames = (
+            RedactedFrames(plain, self) if redacted else plain
+        )
 
     @cached_property
     def _recording(self) -> Recording:

@@ -22,6 +22,8 @@ class SegmentContext:
         self._change_f: list[float] = []
         self._mark_t: list[int] = []
         self._pause_t: list[int] = []  # pause and resume markers
+        self._note_t: list[int] = []  # the person's notes (think-aloud, live prompt)
+        self._note: list[str] = []
         self._window_t: list[int] = []
         self._window: list[Window] = []
         self._targets: dict[int, Target] = {}  # by the time of their press or key-down
@@ -45,6 +47,10 @@ class SegmentContext:
         for m in markers:
             if m.kind == "mark":
                 self._mark_t.insert(bisect_right(self._mark_t, m.t_ns), m.t_ns)
+            elif m.kind == "note" and m.label.strip():
+                i = bisect_right(self._note_t, m.t_ns)
+                self._note_t.insert(i, m.t_ns)
+                self._note.insert(i, m.label.strip())
             elif m.kind in ("pause", "resume"):
                 self._pause_t.insert(bisect_right(self._pause_t, m.t_ns), m.t_ns)
 
@@ -100,6 +106,12 @@ class SegmentContext:
         lo = 0 if after is None else bisect_right(self._mark_t, after)
         return bisect_right(self._mark_t, upto) > lo
 
+    def notes(self, after: int | None, upto: int | None) -> list[str]:
+        """Notes with ``after < t <= upto`` (None: unbounded on that side), oldest first."""
+        lo = 0 if after is None else bisect_right(self._note_t, after)
+        hi = len(self._note_t) if upto is None else bisect_right(self._note_t, upto)
+        return self._note[lo:hi]
+
     def paused(self, after: int, before: int | None) -> bool:
         """A pause or resume marker with ``after < t < before``."""
         lo = bisect_right(self._pause_t, after)
@@ -110,13 +122,42 @@ class SegmentContext:
         i = bisect_right(self._window_t, t)
         return self._window[i - 1] if i else None
 
-    def window_of_action(self, t: int) -> Window | None:
+    def window_change_at(self, t: int) -> tuple[int, Window] | None:
+        """When the window active at ``t`` became active, and that window."""
+        i = bisect_right(self._window_t, t)
+        return (self._window_t[i - 1], self._window[i - 1]) if i else None
+
+    def window_acted_on(self, t: int, upto: int, own_apps: frozenset[str]) -> Window | None:
+        """The window an action at ``t`` landed on.
+
+        The active window, unless that is one of demotrace's own (input on those
+        is dropped, so the action went elsewhere) or none is known (nothing had
+        focus: demotrace's window just hid; or the watcher had not reported yet).
+        Then the window that became active next, up to ``upto``: without a
+        window manager, a window becomes active only once the click is in.
+        """
+
+        def known(w: Window | None) -> bool:
+            return w is not None and bool(w.title or w.app) and w.app not in own_apps
+
+        window = self.window_at(t)
+        if known(window):
+            return window
+        lo, hi = bisect_right(self._window_t, t), bisect_right(self._window_t, upto)
+        for later in self._window[lo:hi]:
+            if known(later):
+                return later
+        return None if window is None or window.app in own_apps else window
+
+    def window_of_action(
+        self, t: int, upto: int | None = None, own_apps: frozenset[str] = frozenset()
+    ) -> Window | None:
         """The window of the action starting at ``t``: where its press or key-down landed,
-        else the active window polled last before it."""
+        else the active window polled last before it (see ``window_acted_on``)."""
         target = self._targets.get(t)
         if target is not None and target.window is not None:
             return Window(str(target.window.get("title", "")), str(target.window.get("app", "")))
-        return self.window_at(t)
+        return self.window_at(t) if upto is None else self.window_acted_on(t, upto, own_apps)
 
     def element_of_action(self, t: int) -> Mapping[str, Any] | None:
         target = self._targets.get(t)

@@ -17,7 +17,9 @@ they were just before that edit (after the edits before it).
 - ``reorder`` {index, to}: the step moves to position ``to``.
 - ``relabel`` {index, fields}: new values for ``action`` (a whole action, or
   some of its fields without ``type``), ``note``, ``draft_note``, ``outcome``,
-  ``tags``, ``comments``, ``decision_point``, ``decision_reason``.
+  ``tags``, ``comments``, ``decision_point``, ``decision_reason``, ``error_type``.
+  Setting ``decision_point`` without a reason gives ``manual`` (added by the
+  person) or none (removed).
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ RELABEL_FIELDS = frozenset(
         "comments",
         "decision_point",
         "decision_reason",
+        "error_type",
     }
 )
 CLICKS = ("click", "double_click", "triple_click")

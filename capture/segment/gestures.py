@@ -241,6 +241,7 @@ class Gestures:
             self._close_all()
             return
         self.keyboard.close()
+        self.keyboard.pointer_pressed(e.t_ns)
         self._close_wheel()
         mods = tuple(m for m in MODIFIERS if m in e.modifiers)
         if p is not None:

@@ -55,6 +55,10 @@ class Keyboard:
         self._controls = frozenset(parse_hotkey(h) for h in rules.control_hotkeys)
         self._pressed: list[str] = []  # modifiers held, in the order pressed
         self.run: TypeRun | KeyRun | None = None
+        self._last_press_t: int | None = None  # the last pointer press of the demonstration
+
+    def pointer_pressed(self, t_ns: int) -> None:
+        self._last_press_t = t_ns
 
     @staticmethod
     def is_modifier(e: RawEvent) -> bool:
@@ -100,9 +104,13 @@ class Keyboard:
         if combo in self._controls:
             return True
         if self.rules.own_apps:
-            window = self.timeline.window_at(e.t_ns)
-            if window is not None and window.app in self.rules.own_apps:
-                return True
+            change = self.timeline.window_change_at(e.t_ns)
+            if change is not None and change[1].app in self.rules.own_apps:
+                # Typed into demotrace's own window, unless the person has clicked
+                # elsewhere since it became active (a click moves the focus; the
+                # window watcher may not have seen it yet).
+                since, _ = change
+                return self._last_press_t is None or self._last_press_t <= since
         return False
 
     def key_down(self, e: RawEvent) -> bool:

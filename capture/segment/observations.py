@@ -23,6 +23,11 @@ between the previous step's after frame and this step's before frame is at
 least ``decision_screen_change``: largest rather than summed, so a spinner or
 a blinking caret never adds up to "the screen is different"). Waits are never
 decision points.
+
+Notes the person wrote while recording (``note`` markers: think-aloud, the
+live prompt) attach to the next step made from raw events: those after the
+previous such step started, up to this step's start. Notes after the last
+step attach to it.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ DECISION_REASONS = {
     "marked": "marked (hotkey or button)",
     "pause": "after a pause",
     "screen_change": "screen changed a lot",
+    "manual": "added by hand",
 }
 
 
@@ -79,7 +85,7 @@ class Observer:
                     deadline = draft.t_end + self._settling.max_ns + self._settling.quiet_ns
                     if not (horizon > deadline and watermark > deadline):
                         break
-                step = self._acted(draft, next_start)
+                step = self._acted(draft, next_start, last=final and len(queue) == 1)
             queue.popleft()
             self._prev = step
             self._index += 1
@@ -127,11 +133,14 @@ class Observer:
             return tl.frame_before(next_start)
         return tl.frame_at_or_before(settling.settled_at(t_end, s))
 
-    def _acted(self, draft: Draft, next_start: int | None) -> Step:
+    def _acted(self, draft: Draft, next_start: int | None, last: bool = False) -> Step:
         tl = self.timeline
         before = tl.frame_before(draft.t_start)
         after = self.after_frame(draft.t_end, next_start)
         reason = self._decision(draft, before)
+        prev = self._prev_acted
+        notes = tl.notes(None if prev is None else prev.t_start, None if last else draft.t_start)
+        window_upto = draft.t_end + self._settling.max_ns
         step = Step(
             index=self._index,
             action=draft.action,
@@ -141,10 +150,11 @@ class Observer:
             last_seq=draft.last_seq,
             before_frame=before,
             after_frame=after,
-            window=tl.window_of_action(draft.t_start),
+            window=tl.window_of_action(draft.t_start, window_upto, self.rules.own_apps),
             element=tl.element_of_action(draft.t_start),
             decision_point=reason is not None,
             decision_reason=reason,
+            note="\n".join(notes),
             tags=self._tags(draft),
         )
         self._prev_acted = step

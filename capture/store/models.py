@@ -157,7 +157,7 @@ class MarkerRow(Base):
     id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
     session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
     t_ns: Mapped[int] = mapped_column(BigInteger)
-    kind: Mapped[str] = mapped_column(String(16))  # mark | pause | resume
+    kind: Mapped[str] = mapped_column(String(16))  # mark | pause | resume | note (label: the text)
     label: Mapped[str] = mapped_column(Text, default="")
 
 

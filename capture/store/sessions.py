@@ -92,6 +92,12 @@ def _count(s: Any, model: Any, session_id: str) -> int:
     )
 
 
+def has_sessions(db: Database) -> bool:
+    """Whether the store holds any session at all."""
+    with db.session() as s:
+        return s.scalar(select(SessionRow.id).limit(1)) is not None
+
+
 def list_sessions(db: Database) -> list[SessionSummary]:
     recover_sessions(db)
     with db.session() as s:

@@ -9,11 +9,12 @@ rule changes, and then replay the edits on top.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from capture.segment import EditRecord, SegmentationRules, Step, apply_edits, segment
+from capture.segment import EditError, EditRecord, SegmentationRules, Step, apply_edits, segment
 from capture.segment.injected import label_injected
 from capture.store.database import Database
 from capture.store.lease import orphaned
@@ -153,3 +154,46 @@ def edit(db: Database, session_id: str, record: EditRecord) -> list[Step]:
         replace_steps(s, session_id, steps)
         s.commit()
     return steps
+
+
+def annotate(
+    db: Database, session_id: str, index: int, fields: dict[str, Any], who: str
+) -> list[Step]:
+    """Change a step's annotation (note, outcome, decision point, tags, error type) via the log."""
+    return edit(db, session_id, EditRecord(who, "relabel", {"index": index, "fields": fields}))
+
+
+def record_edit(db: Database, session_id: str, record: EditRecord, steps: Sequence[Step]) -> int:
+    """Append ``record`` to the audit trail with ``steps`` (its result, already computed).
+
+    The editor computes an edit's result in memory (undo/redo keep both sides);
+    returns the edit's position in the trail.
+    """
+    with db.session() as s:
+        seq = int(
+            s.scalar(
+                select(func.count())
+                .select_from(StepEditRow)
+                .where(StepEditRow.session_id == session_id)
+            )
+            or 0
+        )
+        s.execute(insert(StepEditRow), [edit_row(record, seq, session_id=session_id)])
+        replace_steps(s, session_id, steps)
+        s.commit()
+    return seq
+
+
+def withdraw_edit(db: Database, session_id: str, seq: int, steps: Sequence[Step]) -> None:
+    """Undo: drop edit ``seq`` (the newest) from the trail and store ``steps`` as they were."""
+    with db.session() as s:
+        last = s.scalar(
+            select(func.max(StepEditRow.seq)).where(StepEditRow.session_id == session_id)
+        )
+        if last != seq:
+            raise EditError(f"edit {seq} is not the newest one ({last}); cannot undo it")
+        s.execute(
+            delete(StepEditRow).where(StepEditRow.session_id == session_id, StepEditRow.seq == seq)
+        )
+        replace_steps(s, session_id, steps)
+        s.commit()

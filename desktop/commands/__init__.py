@@ -11,7 +11,9 @@ from types import ModuleType
 
 def command_modules() -> list[ModuleType]:
     from desktop.commands import (
+        annotate,
         compare,
+        edit,
         export,
         importing,
         inject,
@@ -22,13 +24,17 @@ def command_modules() -> list[ModuleType]:
         sessions,
         stats,
         steps,
+        submit,
+        tasks,
         view,
     )
 
+    annotator = [tasks, annotate, edit, submit]
     return [
         record,
         sessions,
         steps,
+        *annotator,
         export,
         redact,
         importing,

@@ -44,7 +44,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_db(rec)
-    rec.add_argument("--task", default="", help="what the demonstration does")
+    which = rec.add_mutually_exclusive_group()
+    which.add_argument(
+        "--task",
+        default="",
+        help="the task's instruction: files the session under that task (created if new)",
+    )
+    which.add_argument("--task-id", help="file the session under this task (id or prefix)")
     rec.add_argument("--duration", type=float, help="stop after this many seconds")
     rec.add_argument(
         "--fps",
@@ -97,6 +103,11 @@ def run(args: argparse.Namespace) -> int:
     display = require_x_display(os.environ)
     db = open_store(args.db)
     stop = threading.Event()
+    task = None
+    if args.task_id or args.task.strip():
+        from capture.store.tasks import get_task, task_with_instruction
+
+        task = get_task(db, args.task_id) if args.task_id else task_with_instruction(db, args.task)
     session_ref = args.session
     if session_ref:
         from capture.store.sessions import resolve_session
@@ -124,7 +135,15 @@ def run(args: argparse.Namespace) -> int:
     # A capture thread that dies (pynput's listeners, when the X server goes
     # away) ends the recording with one line instead of a traceback.
     threading.excepthook = lambda hook: recorder.capture_failed(hook.exc_value or Exception())
-    session_id = recorder.start(task=args.task, session_id=session_ref)
+    if task is not None and task.setup_command and not session_ref:
+        from desktop.task_commands import run_task_command
+
+        run_task_command("setup", task.setup_command)
+    session_id = recorder.start(
+        task=task.instruction if task else "",
+        session_id=session_ref,
+        task_id=task.id if task else None,
+    )
     print(f"recording session {session_id}", flush=True)
     watch = BudgetWatch(recorder.store_usage, budget)
     deadline = None if args.duration is None else time.monotonic() + args.duration
@@ -139,6 +158,10 @@ def run(args: argparse.Namespace) -> int:
         stop.wait(0.2 if remaining is None else min(0.2, remaining))
     recorder.stop()
     db.close()
+    if task is not None and task.reset_command:
+        from desktop.task_commands import run_task_command
+
+        run_task_command("reset", task.reset_command)
     if recorder.error is not None:
         raise recorder.error
     print(

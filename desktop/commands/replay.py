@@ -73,7 +73,8 @@ def _open(target: str, db_url: str | None, stack: ExitStack) -> Any:
 
     db = open_store(db_url, readonly=True)
     stack.callback(db.close)
-    return StoreTrajectory(db, resolve_session(db, target))
+    # The executor compares frames with the live screen: it needs them unredacted.
+    return StoreTrajectory(db, resolve_session(db, target), redacted=False)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -3,9 +3,10 @@ the actions segmentation makes of them, stored sessions, damaged stores."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from capture.events import RawEvent
+from capture.events import Marker, RawEvent
 from scripted.input import MS, Script
 
 __all__ = ["MS", "Script", "acts", "click_at", "damage", "session_row"]
@@ -24,14 +25,21 @@ def click_at(
     return {"type": kind, "x": x, "y": y, "button": button, "modifiers": modifiers or []}
 
 
-def session_row(db: Any, script: Script | None = None, session_id: str = "s1", **row: Any) -> str:
-    """Only a session row (finished unless ``status`` says otherwise) and ``script``'s events:
-    no frames, no steps (``tests.stored.stored_session`` writes a whole recording)."""
+def session_row(
+    db: Any,
+    script: Script | None = None,
+    session_id: str = "s1",
+    markers: Sequence[Marker] = (),
+    **row: Any,
+) -> str:
+    """Only a session row (finished unless ``status`` says otherwise), ``script``'s events
+    and ``markers``: no frames, no steps (``tests.stored.stored_session`` writes a whole
+    recording)."""
     from datetime import UTC, datetime
 
     from sqlalchemy import insert
 
-    from capture.store.models import EventRow, SessionRow
+    from capture.store.models import EventRow, MarkerRow, SessionRow
     from capture.store.rows import event_row
 
     events = script.events if script is not None else []
@@ -54,6 +62,8 @@ def session_row(db: Any, script: Script | None = None, session_id: str = "s1", *
         s.add(SessionRow(**values))
         if events:
             s.execute(insert(EventRow), [event_row(e, session_id=session_id) for e in events])
+        for m in markers:
+            s.add(MarkerRow(session_id=session_id, t_ns=m.t_ns, kind=m.kind, label=m.label))
         s.commit()
     return session_id
 

@@ -1,0 +1,95 @@
+"""What the main window does with a session besides editing it: review, export, a sample.
+
+Kept apart from ``main_window`` so the window stays a layout; each action is
+the same logic the CLI runs (``view``, ``export``, ``import``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
+
+from capture.errors import DemotraceError
+from capture.store.database import Database
+
+# The sample trajectory shipped beside the code (samples/record_sample.py re-records it).
+SAMPLE_BUNDLE = Path(__file__).resolve().parents[1] / "samples" / "fill-the-form"
+
+
+def sample_bundle() -> Path | None:
+    """The sample bundle, when this installation has it (a source checkout does)."""
+    return SAMPLE_BUNDLE if (SAMPLE_BUNDLE / "trajectory.json").is_file() else None
+
+
+class SessionActions:
+    def __init__(self, db: Database, parent: QWidget, who: Callable[[], str]) -> None:
+        self._db = db
+        self._parent = parent
+        self._who = who
+        self.windows: list[QWidget] = []  # open viewers, kept alive while shown
+
+    def review(self, session_id: str) -> QWidget | None:
+        """The replay viewer with its grading form, on one stored session."""
+        from desktop.viewer.open import session_viewer
+
+        try:
+            window = session_viewer(self._db, session_id, self._who())
+        except DemotraceError as exc:
+            QMessageBox.warning(self._parent, "Cannot open the session", str(exc))
+            return None
+        self.windows = [w for w in self.windows if w.isVisible()]
+        self.windows.append(window)
+        window.show()
+        return window
+
+    def export(self, session_id: str | None) -> None:
+        """The export dialog; the export itself as ``demotrace export`` runs it."""
+        from desktop.commands.export import export_sessions
+        from desktop.export_dialog import ExportDialog
+
+        dialog = ExportDialog(session_id, self._parent)
+        if not dialog.exec():
+            return
+        request = dialog.request()
+        if request is None:
+            return
+        progress = QProgressDialog("Exporting…", "", 0, 100, self._parent)
+        progress.setCancelButton(None)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(300)
+
+        def step(done: int, total: int) -> None:
+            progress.setMaximum(max(total, 1))
+            progress.setValue(done)
+            QApplication.processEvents()
+
+        try:
+            count = export_sessions(self._db, request, step)
+        except DemotraceError as exc:
+            QMessageBox.warning(self._parent, "Export failed", str(exc))
+            return
+        finally:
+            progress.close()
+        QMessageBox.information(
+            self._parent,
+            "Exported",
+            f"Exported {count} session(s) as {request.format} to {request.out}.",
+        )
+
+    def open_sample(self) -> str | None:
+        """Import the sample trajectory (once) and open it in the viewer; its session id."""
+        from replay.bundle.importing import import_bundle
+
+        bundle = sample_bundle()
+        if bundle is None:
+            return None
+        try:
+            result = import_bundle(self._db, bundle, lambda _done, _total: None)
+        except DemotraceError as exc:
+            QMessageBox.warning(self._parent, "Cannot open the sample", str(exc))
+            return None
+        self.review(result.session_id)
+        return result.session_id

@@ -1,0 +1,73 @@
+"""The main window's session actions: review in the viewer, the sample for an empty store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+
+from capture.errors import DemotraceError
+from capture.store.database import Database
+from capture.store.sessions import has_sessions, list_sessions, session_record
+from capture.store.steps import current_steps
+from desktop.main_window import MainWindow
+from desktop.session_actions import sample_bundle
+from tests.stored import stored_session
+
+pytestmark = pytest.mark.gui
+
+
+def _no_recorder(*_: Any) -> Any:
+    raise DemotraceError("no recording in this test")
+
+
+def _window(qtbot: Any, db: Database, tmp_path: Path) -> MainWindow:
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(db, _no_recorder, settings, who=lambda: "rita")
+    qtbot.addWidget(window)
+    return window
+
+
+def test_an_empty_store_offers_the_sample_and_opens_it_for_review(
+    qapp: Any, qtbot: Any, db: Database, tmp_path: Path
+) -> None:
+    assert sample_bundle() is not None, "the sample bundle ships in the source tree"
+    window = _window(qtbot, db, tmp_path)
+    window.show()
+    assert window.sample_button.isVisible()
+    qtbot.mouseClick(window.sample_button, Qt.MouseButton.LeftButton)
+    assert has_sessions(db)
+    [summary] = list_sessions(db)
+    assert len(current_steps(db, summary.id)) == 12  # the sample's twelve steps
+    assert session_record(db, summary.id)["origin"] == "imported"
+    viewers = [w for w in window.session_actions.windows if w.isVisible()]
+    assert len(viewers) == 1
+    assert viewers[0].source.trajectory.session_id == summary.id
+    assert "step 0" in viewers[0].windowTitle()
+    assert not window.sample_button.isVisible()
+    for w in viewers:
+        w.close()
+
+
+def test_a_store_with_sessions_does_not_offer_the_sample_and_reviews_the_chosen_one(
+    qapp: Any, qtbot: Any, db: Database, tmp_path: Path
+) -> None:
+    made = stored_session(db, task="Save the letter")
+    window = _window(qtbot, db, tmp_path)
+    window.show()
+    assert not window.sample_button.isVisible()
+    # No session chosen: Review does nothing.
+    qtbot.mouseClick(window.review_button, Qt.MouseButton.LeftButton)
+    assert window.session_actions.windows == []
+    for row in range(window.tasks.rowCount()):
+        window.select_task(window.tasks.task_at(row))
+        if window.takes.rowCount():
+            break
+    window.take_table.selectRow(0)
+    assert window._selected_session() == made.id
+    qtbot.mouseClick(window.review_button, Qt.MouseButton.LeftButton)
+    [viewer] = window.session_actions.windows
+    assert viewer.isVisible()
+    viewer.close()
