@@ -3,8 +3,9 @@
 Never computed in the live recorder, nor when a recording stops: decoding and
 comparing frames costs tens of milliseconds per step (docs/benchmarks.md).
 ``current_steps`` fills them in on the first read after the steps were
-(re)computed and stores them, so a walkthrough, ``steps --json`` or an export
-sees them and later reads cost nothing.
+(re)computed and stores them (in a store open for writing), so a walkthrough,
+``steps --json`` or an export sees them and later reads cost nothing;
+``replace_steps`` keeps them for steps an edit or a re-cut leaves unchanged.
 """
 
 from __future__ import annotations

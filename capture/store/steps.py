@@ -35,9 +35,52 @@ def add_steps(s: Session, session_id: str, steps: Iterable[Step]) -> None:
         s.execute(insert(StepRow), rows)
 
 
-def replace_steps(s: Session, session_id: str, steps: Sequence[Step]) -> None:
+def replace_steps(s: Session, session_id: str, steps: Sequence[Step]) -> list[Step]:
+    """Store recomputed steps, keeping the outcome suggestion of every step whose action,
+    frames and next step's before-frame did not change; a merged, split or moved step
+    gets none, and the next read suggests it afresh."""
+    kept = {
+        _judged(row.action, row.t_start, row.before_frame_id, row.after_frame_id, nxt): (
+            row.outcome_suggested,
+            row.outcome_reason,
+        )
+        for row, nxt in _with_next(
+            list(
+                s.scalars(
+                    select(StepRow).where(StepRow.session_id == session_id).order_by(StepRow.index)
+                )
+            )
+        )
+    }
     s.execute(delete(StepRow).where(StepRow.session_id == session_id))
-    add_steps(s, session_id, steps)
+    fresh = []
+    for step, nxt in _with_next(list(steps)):
+        key = _judged(step.action.to_json(), step.t_start, step.before_frame, step.after_frame, nxt)
+        suggested, reason = kept.get(key, (None, ""))
+        fresh.append(step.evolve(outcome_suggested=suggested, outcome_reason=reason))
+    add_steps(s, session_id, fresh)
+    return fresh
+
+
+def _with_next(items: list[Any]) -> list[tuple[Any, Any]]:
+    """Each item with the before-frame of the one after it (None for the last)."""
+    out = []
+    for i, item in enumerate(items):
+        following = items[i + 1] if i + 1 < len(items) else None
+        frame = None
+        if following is not None:
+            frame = getattr(following, "before_frame", None)
+            if frame is None:
+                frame = getattr(following, "before_frame_id", None)
+        out.append((item, frame))
+    return out
+
+
+def _judged(action: Any, t_start: int, before: Any, after: Any, next_before: Any) -> str:
+    """What a suggestion was judged from, as a key."""
+    import json
+
+    return json.dumps([action, t_start, before, after, next_before], sort_keys=True, default=str)
 
 
 def stored_steps(db: Database, session_id: str) -> list[Step]:
@@ -134,7 +177,7 @@ def resegment(db: Database, session_id: str) -> list[Step]:
     """Rebuild the steps from the raw events and the edit log, and store them."""
     steps = computed_steps(load_recording(db, session_id), edits(db, session_id))
     with db.session() as s:
-        replace_steps(s, session_id, steps)
+        steps = replace_steps(s, session_id, steps)
         s.commit()
     return steps
 
@@ -151,7 +194,7 @@ def edit(db: Database, session_id: str, record: EditRecord) -> list[Step]:
             .where(StepEditRow.session_id == session_id)
         )
         s.execute(insert(StepEditRow), [edit_row(record, int(seq or 0), session_id=session_id)])
-        replace_steps(s, session_id, steps)
+        steps = replace_steps(s, session_id, steps)
         s.commit()
     return steps
 

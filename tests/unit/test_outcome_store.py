@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from capture.segment import EditRecord
 from capture.store.database import Database
-from capture.store.steps import current_steps, resegment, stored_steps
+from capture.store.steps import current_steps, edit, resegment, stored_steps
 from tests.stored import stored_session
 
 
@@ -20,10 +21,14 @@ def test_the_first_read_fills_in_suggestions_and_stores_them(db: Database) -> No
     assert by_type["click"].outcome_suggested == "success"
     assert by_type["click"].outcome_reason == "the change stays at the target"
     assert all(s.outcome == "unknown" for s in read)  # the person's label is untouched
-    # Recomputing the steps (an edit, a resegment) drops them until the next read.
-    resegment(db, sid)
-    assert stored_steps(db, sid)[0].outcome_suggested is None
-    assert current_steps(db, sid) == read
+    # Cutting the steps again keeps what was judged from the same action and frames.
+    assert resegment(db, sid) == read
+    assert stored_steps(db, sid) == read
+    # A moved step, and the one now before it, are judged afresh on the next read.
+    edit(db, sid, EditRecord("ann", "reorder", {"index": 0, "to": 2}))
+    pending = [s.action.type for s in stored_steps(db, sid) if s.outcome_suggested is None]
+    assert pending == ["scroll", "click"]
+    assert all(s.outcome_suggested is not None for s in current_steps(db, sid))
 
 
 def test_a_read_only_store_gets_suggestions_without_keeping_them(db: Database) -> None:
