@@ -72,7 +72,7 @@ class FakeDevice:
         self._effects = effects
 
     def _record(self, *call: Any) -> None:
-        assert self._injections.active, "input sent outside an injection span"
+        assert self._injections.injecting_now, "input sent outside an injection span"
         self.calls.append(call)
         if call[0] in self._effects:
             self._screen.current = self._effects[call[0]]
