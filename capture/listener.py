@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -15,16 +16,29 @@ from capture.keys import NOT_TYPED, is_modifier, key_name, keysym_name
 BUTTON_NAMES = {"left": "left", "right": "right", "middle": "middle"}
 
 
+# How long after demotrace stops injecting its input still counts as injected. The
+# listener hears XRecord's copy of an event a little after it was sent (more on a
+# busy machine), so a span that closed the instant the last event went out would
+# leave that event's release marked as the person's.
+INJECTION_GRACE_S = 0.3
+
+
 class InjectionLog:
     """Marks spans of time during which demotrace itself injects input.
 
-    Whatever the listeners see while a span is open is flagged ``synthetic``;
+    Whatever the listeners see while a span is open, or within
+    ``INJECTION_GRACE_S`` after the last one closed, is flagged ``synthetic``;
     the replay executor and fault injection open spans around what they send.
     """
 
-    def __init__(self) -> None:
+    def __init__(
+        self, grace_s: float = INJECTION_GRACE_S, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self._depth = 0
         self._lock = threading.Lock()
+        self._grace_s = grace_s
+        self._clock = clock
+        self._until = float("-inf")
 
     @contextmanager
     def injecting(self) -> Iterator[None]:
@@ -35,10 +49,18 @@ class InjectionLog:
         finally:
             with self._lock:
                 self._depth -= 1
+                if self._depth == 0:
+                    self._until = self._clock() + self._grace_s
+
+    @property
+    def injecting_now(self) -> bool:
+        """A span is open (what the injector itself asks: is it sending input?)."""
+        return self._depth > 0
 
     @property
     def active(self) -> bool:
-        return self._depth > 0
+        """Input heard now counts as injected: a span is open or closed a moment ago."""
+        return self._depth > 0 or self._clock() < self._until
 
 
 class ModifierState:

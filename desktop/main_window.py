@@ -215,6 +215,18 @@ class MainWindow(QMainWindow):
         )
         self.detail.setText(text)
 
+    def _recording_failed(self, message: str) -> None:
+        """The recording stopped on its own (a full disk...): say so; the app keeps running."""
+        announce("recording failed", message=message)
+        box = QMessageBox(
+            QMessageBox.Icon.Critical,
+            "Recording stopped",
+            f"{message}\n\nEverything recorded until then is kept.",
+            parent=self,
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
     def _selected_session(self) -> str | None:
         i = self.take_table.currentIndex()
         return self.takes.take_at(i.row()).id if i.isValid() else None
@@ -289,7 +301,7 @@ class MainWindow(QMainWindow):
         run.ask_reasoning.connect(self._ask)
         self.prompt.answered.connect(self._answered)
         run.stopped.connect(self._stopped)
-        run.failed.connect(lambda message: QMessageBox.critical(self, "Recording stopped", message))
+        run.failed.connect(self._recording_failed)
         # Out of the way: the bar stays, the window goes.
         self.hide()
         self.control_bar.place()

@@ -211,9 +211,10 @@ class RecordingRun(QObject):
         self.finalizing = False
         self.steps, self.decision_points = step_counts(self._db, self.session_id)
         self.changed.emit()
+        # Stopped first, so the window is back when the failure is shown over it.
+        self.stopped.emit(self.session_id)
         if self._stop_error is not None:
             self.failed.emit(str(self._stop_error))
-        self.stopped.emit(self.session_id)
 
     def _failed(self, message: str) -> None:
         if self.recorder is not None:

@@ -126,6 +126,16 @@ class StepEditor(QWidget):
         self.error_type.activated.connect(
             lambda i: self._set("error_type", None if i == 0 else self.error_type.currentText())
         )
+        # Outcome suggested from what the screen did after the step; the person confirms it.
+        self.suggestion = QLabel()
+        self.suggestion.setWordWrap(True)
+        self.use_suggestion = QPushButton("Use suggestion")
+        self.use_suggestion.clicked.connect(self._use_suggestion)
+        # Reviewers' comments on this step (a session sent back for changes shows why).
+        self.review_notes = QLabel()
+        self.review_notes.setWordWrap(True)
+        self.review_notes.setTextFormat(Qt.TextFormat.RichText)
+        self.review_notes.setStyleSheet("background: #fff4e5; padding: 4px")
         save_note = QPushButton("Save note")
         save_note.clicked.connect(self.save_note)
         self.status = QLabel()
@@ -165,9 +175,14 @@ class StepEditor(QWidget):
         form.addRow("Decision", self.decision_label)
         form.addRow("Note", note_row)
         form.addRow("", self.draft_note)
-        form.addRow("Outcome", self.outcome)
+        outcome_row = QHBoxLayout()
+        outcome_row.addWidget(self.outcome)
+        outcome_row.addWidget(self.suggestion, 1)
+        outcome_row.addWidget(self.use_suggestion)
+        form.addRow("Outcome", outcome_row)
         form.addRow("Tags", tags_row)
         form.addRow("Error type", self.error_type)
+        form.addRow("Review", self.review_notes)
         frames_box = QWidget()
         frames_box.setLayout(frames_row)
         form_box = QWidget()
@@ -253,11 +268,31 @@ class StepEditor(QWidget):
             f"<i>Draft (not yours): {step.draft_note}</i>" if step.draft_note else ""
         )
         self.outcome.setCurrentText(step.outcome)
+        suggested = step.outcome_suggested
+        if suggested and suggested != "unknown":
+            why = f" ({step.outcome_reason})" if step.outcome_reason else ""
+            self.suggestion.setText(f"suggested: <b>{suggested}</b>{_html(why)}")
+        else:
+            self.suggestion.setText("")
+        self.use_suggestion.setVisible(bool(suggested) and suggested != step.outcome)
+        comments = self.model.trajectory.comments_on(step.index)
+        self.review_notes.setText(
+            "<br>".join(
+                f"<b>{_html(who)}</b> ({verdict.replace('_', ' ')}): {_html(text)}"
+                for who, verdict, text in comments
+            )
+            or "—"
+        )
         for tag, box in self.tags.items():
             box.setChecked(tag in step.tags)
         self.error_type.setCurrentIndex(
             ERROR_TYPES.index(step.error_type) + 1 if step.error_type in ERROR_TYPES else 0
         )
+
+    def _use_suggestion(self) -> None:
+        step = self.current_step()
+        if step is not None and step.outcome_suggested:
+            self._set("outcome", step.outcome_suggested)
 
     def _after_edit(self) -> None:
         if self.current_row is not None:
@@ -268,9 +303,19 @@ class StepEditor(QWidget):
         missing = len(self.model.trajectory.decision_points(unexplained_only=True))
         total = len(self.model.trajectory.decision_points())
         steps = count_text(len(self.model.steps), "step")
+        sent_back = [
+            r for r in self.model.trajectory.reviews[-1:] if r["verdict"] == "needs_changes"
+        ]
+        why = (
+            f" · <b>sent back by {_html(sent_back[0]['reviewer'])}</b>: "
+            f"{_html(sent_back[0]['reason'] or 'see the comments on the steps')}"
+            if sent_back
+            else ""
+        )
         self.status.setText(
             f"{steps} · {count_text(total, 'decision point')} · "
             + (f"<b>{missing} need a note</b>" if missing else "every decision point has a note")
+            + why
         )
 
     # -- edits
@@ -378,3 +423,9 @@ class StepEditor(QWidget):
     def _close(self) -> None:
         self.save_note()
         self.closed.emit()
+
+
+def _html(text: str) -> str:
+    import html
+
+    return html.escape(text)

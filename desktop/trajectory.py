@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from capture.segment import EditRecord, Step, apply_edits
 from capture.store.database import Database
 from capture.store.recording import Recording, load_recording
+from capture.store.reviews import reviews_of
 from capture.store.stages import submit, submit_problems
 from capture.store.steps import current_steps, record_edit, rules_for, withdraw_edit
 
@@ -21,6 +22,17 @@ class Trajectory:
         self.who = who
         self.steps: list[Step] = current_steps(db, session_id)
         self._recording: Recording | None = None
+        # Reviewers' word, oldest first: what a session sent back for changes asks for.
+        self.reviews = reviews_of(db, session_id)
+
+    def comments_on(self, index: int | None) -> list[tuple[str, str, str]]:
+        """(reviewer, verdict, text) of every open comment on step ``index`` (None: the whole)."""
+        return [
+            (r["reviewer"], r["verdict"], c["text"])
+            for r in self.reviews
+            for c in r["comments"]
+            if c["step_index"] == index and not c["resolved"]
+        ]
 
     def _timeline(self) -> Recording:
         if self._recording is None:  # only splits need the raw events

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +24,7 @@ from replay import screencheck
 from replay.inputs import InputDevice
 from replay.player import Cue
 from replay.screencheck import Check, Region
+from replay.secrets import SecretsMissingError, is_secret_step
 from replay.trajectory import FrameSource, Screen
 
 # How long to wait for the screen to show a step's before-frame / after-frame (seconds).
@@ -89,8 +90,11 @@ class Executor:
         settings: Settings | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
+        secrets: Mapping[int, str] | None = None,
     ) -> None:
         self._frames = frames
+        # What to type for steps typed in secret mode, by step index (see replay/secrets.py).
+        self._secrets = dict(secrets or {})
         self._screen = screen
         self._device = device
         self._injections = injections
@@ -185,7 +189,7 @@ class Executor:
             elif kind == "scroll":
                 d.scroll(*self.map.point(a["x"], a["y"]), a["dx"], a["dy"])
             elif kind == "type":
-                d.type(a["text"])
+                d.type(self._text(step))
             elif kind == "key":
                 d.keys(a["keys"], a["repeat"])
             elif kind == "hotkey":
@@ -194,6 +198,13 @@ class Executor:
                 d.move(*self.map.point(a["x"], a["y"]))
             elif kind == "wait":
                 self._sleep(a["seconds"])
+
+    def _text(self, step: Step) -> str:
+        if not is_secret_step(step):
+            return str(step.action["text"])
+        if step.index not in self._secrets:
+            raise SecretsMissingError(f"no secret given for step {step.index}")
+        return self._secrets[step.index]
 
     # ---- a whole run -----------------------------------------------------
 

@@ -29,6 +29,14 @@ DATASET_FORMATS = (
 SESSION_ID = "5e5510" + "0" * 26
 NOTE = "The name field is empty, so I click it first."
 DRAFT = "A model thinks this types the name."
+# The accessible element under the first click (at 40, 30): a text field 80x24 at (20, 20).
+ELEMENT = {
+    "role": "text",
+    "name": "Name",
+    "states": ["editable", "focusable"],
+    "bbox": [20, 20, 80, 24],
+    "path": [{"role": "frame", "name": "form"}, {"role": "text", "name": "Name"}],
+}
 
 
 @dataclasses.dataclass
@@ -51,7 +59,7 @@ def annotated(db: Database, session_id: str = SESSION_ID, **kw: Any) -> Annotate
     inner = StoreTrajectory(db, made.id)
     traj = inner.trajectory
     steps = list(traj.steps)
-    steps[0] = steps[0].evolve(note=NOTE, outcome="success")
+    steps[0] = steps[0].evolve(note=NOTE, outcome="success", element=ELEMENT)
     steps[1] = steps[1].evolve(draft_note=DRAFT)
     steps[2] = steps[2].evolve(
         outcome="failure", tags=("mistake",), error_type="wrong_target",

@@ -21,7 +21,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Without --execute, prints the steps with their times. With --execute, "
         "runs the task's setup command, then each step once the screen resembles the step's "
         "before-frame. Exit 0 when every step ran (and, with --verify, reached its "
-        "after-frame); 1 when the replay stopped early, with a report.",
+        "after-frame); 1 when the replay stopped early, with a report. Text typed in "
+        "secret mode is never stored: it is read from $DEMOTRACE_SECRET_<K> (K: the step) or "
+        "$DEMOTRACE_SECRET, or asked for at the terminal, before the first step runs.",
     )
     rep.add_argument("target", help="bundle (directory or .zip), or session id or prefix")
     rep.add_argument("--execute", action="store_true", help="send the steps' input to the desktop")
@@ -124,6 +126,12 @@ def _print_timeline(traj: Any, scheduled: list[Any]) -> None:
         )
 
 
+def _ask_secret(prompt: str) -> str:
+    import getpass
+
+    return getpass.getpass(prompt)
+
+
 def _execute(args: argparse.Namespace, source: Any, scheduled: list[Any]) -> int:
     from capture.display import require_x_display
     from capture.grabber import MssScreen
@@ -131,9 +139,12 @@ def _execute(args: argparse.Namespace, source: Any, scheduled: list[Any]) -> int
     from replay.executor import Executor, Settings
     from replay.inputs import PynputInput
     from replay.report import run_setup, write_report
+    from replay.secrets import resolve_secrets
 
     display = require_x_display(os.environ)
     traj = source.trajectory
+    ask = _ask_secret if sys.stdin.isatty() else None
+    secrets = resolve_secrets((cue.step for _, cue in scheduled), os.environ, ask)
     setup = traj.task.setup_command
     if setup and (args.first is None or args.first == traj.steps[0].index):
         print(f"running the task's setup command: {setup}", file=sys.stderr)
@@ -147,6 +158,7 @@ def _execute(args: argparse.Namespace, source: Any, scheduled: list[Any]) -> int
             InjectionLog(),
             traj.screen,
             Settings(before_timeout=args.timeout, after_timeout=args.after_timeout),
+            secrets=secrets,
         )
 
         def on_step(step: Any, check: Any) -> None:

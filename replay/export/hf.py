@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 from replay.export.captions import caption
 from replay.export.grades import grades, step_fields
 from replay.export.registry import ExportOptions, Progress
-from replay.export.rows import point
+from replay.export.rows import element, point
 from replay.export.walk import Counter, episodes
 from replay.trajectory import TrajectorySource
 
@@ -46,6 +46,10 @@ COLUMNS: dict[str, pa.DataType] = {
     "action_type": pa.string(),
     "action": pa.string(),  # the native action as JSON, physical pixels
     "point": pa.list_(pa.float32()),  # where it lands, fractions of the screenshot
+    # The accessible element under the action: a grounding box [x0, y0, x1, y1] in fractions.
+    "element_role": pa.string(),
+    "element_name": pa.string(),
+    "element_box": pa.list_(pa.float32()),
     "before": IMAGE,
     "after": IMAGE,
     "caption": pa.string(),
@@ -169,6 +173,7 @@ class HuggingFaceExporter:
                     before = ep.screenshots.png(shot.before, ep.size(shot.before, options))
                     after = ep.screenshots.png(shot.after, ep.size(shot.after, options))
                     fields = step_fields(step)
+                    target = element(step, shot.region)
                     row = {
                         "session_id": traj.session_id,
                         "task_id": traj.task.id,
@@ -177,6 +182,9 @@ class HuggingFaceExporter:
                         "action_type": step.action.type,
                         "action": json.dumps(step.action.to_json()),
                         "point": point(step, shot.region),
+                        "element_role": target["role"] if target else None,
+                        "element_name": target["name"] if target else None,
+                        "element_box": target["box"] if target else None,
                         "before": {"bytes": before, "path": f"{shot.before}.png"},
                         "after": {"bytes": after, "path": f"{shot.after}.png"},
                         "caption": caption(step),

@@ -19,7 +19,7 @@ from typing import Any
 from replay.export.captions import caption
 from replay.export.grades import grades, step_fields
 from replay.export.registry import ExportOptions, Progress
-from replay.export.rows import point
+from replay.export.rows import element, point
 from replay.export.walk import Counter, episodes
 from replay.trajectory import TrajectorySource
 
@@ -93,6 +93,7 @@ class WebDatasetExporter:
                         "step_index": step.index,
                         "action": step.action.to_json(),
                         "point": point(step, shot.region),
+                        "element": element(step, shot.region),
                         "caption": caption(step),
                         "note": step.note,
                         "draft_note": step.draft_note,

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import pytest
 
 from capture.listener import InjectionLog
 from capture.segment import Step
@@ -71,7 +72,7 @@ class FakeDevice:
         self._effects = effects
 
     def _record(self, *call: Any) -> None:
-        assert self._injections.active, "input sent outside an injection span"
+        assert self._injections.injecting_now, "input sent outside an injection span"
         self.calls.append(call)
         if call[0] in self._effects:
             self._screen.current = self._effects[call[0]]
@@ -126,7 +127,10 @@ def make_steps() -> list[Step]:
 
 
 def make_executor(
-    effects: dict[str, np.ndarray], scale: int = 1, **settings: float
+    effects: dict[str, np.ndarray],
+    scale: int = 1,
+    secrets: dict[int, str] | None = None,
+    **settings: float,
 ) -> tuple[Executor, FakeDevice, FakeClock]:
     clock = FakeClock()
     screen = FakeScreen(START, scale)
@@ -141,6 +145,7 @@ def make_executor(
         Settings(**settings),
         clock=clock,
         sleep=clock.sleep,
+        secrets=secrets,
     )
     return executor, device, clock
 
@@ -227,3 +232,32 @@ def test_setup_command_failure_stops_the_replay(tmp_path: Any) -> None:
     assert (tmp_path / "ok").exists()
     with pytest.raises(SetupError, match="exited with 3"):
         run_setup("exit 3")
+
+
+def test_a_secret_is_typed_from_the_environment_never_from_the_step() -> None:
+    from capture.privacy.secret import SECRET_PLACEHOLDER
+    from replay.secrets import SecretsMissingError, resolve_secrets
+
+    steps = make_steps()
+    steps[1] = steps[1].evolve(action=type_text(SECRET_PLACEHOLDER))
+    # The step's own variable wins over the shared one; nothing is asked for.
+    env = {"DEMOTRACE_SECRET_1": "hunter2", "DEMOTRACE_SECRET": "other"}
+    assert resolve_secrets(steps, env) == {1: "hunter2"}
+    assert resolve_secrets(steps, {"DEMOTRACE_SECRET": "shared"}) == {1: "shared"}
+    asked: list[str] = []
+    assert resolve_secrets(steps, {}, lambda p: asked.append(p) or "typed") == {1: "typed"}
+    assert asked == ["secret typed at step 1: "]
+    with pytest.raises(SecretsMissingError, match="DEMOTRACE_SECRET_1"):
+        resolve_secrets(steps, {})
+
+    secrets = resolve_secrets(steps, env)
+    executor, device, _ = make_executor({"type": TYPED, "hotkey": SAVED}, secrets=secrets)
+    result = executor.run(timeline(steps, idle_limit=None), verify=True)
+    assert result.reached_end
+    assert ("type", "hunter2") in device.calls
+    assert all(SECRET_PLACEHOLDER not in str(call) for call in device.calls)
+    # Without the secret the step is refused rather than typing the placeholder.
+    bare, bare_device, _ = make_executor({"type": TYPED})
+    with pytest.raises(SecretsMissingError):
+        bare.run_step(steps[1])
+    assert bare_device.calls == []

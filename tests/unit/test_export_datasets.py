@@ -39,6 +39,10 @@ def test_hf_parquet_loads_with_images_decoded(db: Database, tmp_path: Path) -> N
         "type": "click", "x": 40, "y": 30, "button": "left", "modifiers": []
     }  # fmt: skip
     assert row["point"] == [0.125, 0.15000000596046448]
+    # the grounding box of the element clicked, in fractions of the screenshot
+    assert (row["element_role"], row["element_name"]) == ("text", "Name")
+    assert np.allclose(row["element_box"], [20 / WIDTH, 20 / HEIGHT, 100 / WIDTH, 44 / HEIGHT])
+    assert ds[1]["element_box"] is None
     assert row["note"] == NOTE and row["draft_note"] == ""
     assert ds[1]["note"] == "" and ds[1]["draft_note"] == DRAFT
     failed = ds[2]
@@ -98,6 +102,11 @@ def test_webdataset_iterates_every_sample(db: Database, tmp_path: Path, monkeypa
     first = samples[0]["json"]
     assert first["note"] == NOTE and first["action"]["type"] == "click"
     assert first["point"] == [0.125, 0.15]
+    assert first["element"] == {
+        "role": "text", "name": "Name", "states": ["editable", "focusable"],
+        "box": [0.0625, 0.1, 0.3125, 0.22], "bbox_px": [20, 20, 80, 24],
+    }  # fmt: skip
+    assert samples[1]["json"]["element"] is None
     assert samples[1]["json"]["draft_note"] == DRAFT
     assert samples[2]["json"]["error_type"] == "wrong_target"
     assert first["trajectory"]["verdict"] == "accept"

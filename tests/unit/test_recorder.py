@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -129,7 +130,7 @@ def test_paused_recorder_drops_input_and_marks_the_pause(db: Database) -> None:
 
 def test_events_inside_an_injection_span_are_synthetic(db: Database) -> None:
     """The recorder hands its injection log to the listener, which marks input inside it."""
-    from capture.listener import InputListener
+    from capture.listener import INJECTION_GRACE_S, InputListener
 
     made: list[InputListener] = []
 
@@ -145,11 +146,15 @@ def test_events_inside_an_injection_span_are_synthetic(db: Database) -> None:
     with rec.injections.injecting():
         real._on_click(2, 2, "left", True)
         real._on_scroll(2, 2, 0, 1)
+    real._on_click(2, 2, "left", False)  # the injected release, heard a moment late
+    time.sleep(INJECTION_GRACE_S + 0.05)
     real._on_click(3, 3, "left", True)
     settle()
     rec.stop()
     events = [e.event for e in load_recording(db, sid).events]
-    assert [(e.x, e.synthetic) for e in events] == [(1, False), (2, True), (2, True), (3, False)]
+    assert [(e.x, e.synthetic) for e in events] == [
+        (1, False), (2, True), (2, True), (2, True), (3, False)
+    ]  # fmt: skip
 
 
 def test_a_live_lease_refuses_a_second_recorder(db: Database) -> None:

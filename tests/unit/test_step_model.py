@@ -139,3 +139,49 @@ def test_the_walkthrough_saves_notes_and_outcomes(db: Database, qtbot: QtBot) ->
         ("save it", "unknown"),
     ]
     assert walk_indices(Trajectory(db, sid, "ann"), "live") == []
+
+
+def test_the_editor_shows_why_a_session_was_sent_back_and_the_suggested_outcome(
+    db: Database, qtbot: QtBot
+) -> None:
+    from sqlalchemy import update
+
+    from capture.store.models import StepRow
+    from capture.store.reviews import add_review
+
+    sid = stored_session(db).id
+    add_review(
+        db,
+        sid,
+        reviewer="rita",
+        verdict="needs_changes",
+        reason="two notes are missing",
+        comments=[(1, "Say why you type here."), (None, "Otherwise fine.")],
+    )
+    with db.session() as s:
+        s.execute(
+            update(StepRow)
+            .where(StepRow.session_id == sid, StepRow.index == 2)
+            .values(outcome_suggested="failure", outcome_reason="the screen did not change")
+        )
+        s.commit()
+    model = StepListModel(Trajectory(db, sid, "ann"))
+    editor = StepEditor(model, SessionFrames(db, sid))
+    qtbot.addWidget(editor)
+    editor.show()
+    assert "sent back by rita" in editor.status.text()
+    assert "two notes are missing" in editor.status.text()
+    editor.select(1)
+    assert "rita" in editor.review_notes.text()
+    assert "Say why you type here." in editor.review_notes.text()
+    editor.select(0)
+    assert editor.review_notes.text() == "—"
+    editor.select(2)
+    assert "failure" in editor.suggestion.text()
+    assert "the screen did not change" in editor.suggestion.text()
+    assert editor.use_suggestion.isVisible()
+    editor.use_suggestion.click()
+    assert model.steps[2].outcome == "failure"
+    assert not editor.use_suggestion.isVisible()
+    # The person's label is the outcome; the suggestion stays a separate field.
+    assert model.steps[2].outcome_suggested == "failure"
