@@ -237,7 +237,8 @@ def record_cases(
     db = open_database(db_url)
     stored = current_steps(db, rec.session_id)
     timeline = load_recording(db, rec.session_id)
-    blind = with_suggestions(db, timeline, stored, titles=False)
+    unjudged = [s.evolve(outcome_suggested=None, outcome_reason="") for s in stored]
+    blind = with_suggestions(db, timeline, unjudged, titles=False)
     db.close()
     steps = [s.to_json() for s in stored]
     results, at = [], 0

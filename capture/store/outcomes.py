@@ -31,7 +31,8 @@ WINDOW_WINDOW_NS = 3_000_000_000
 def with_suggestions(
     db: Database, timeline: Recording, steps: Sequence[Step], titles: bool = True
 ) -> list[Step]:
-    """``steps`` with ``outcome_suggested``/``outcome_reason`` filled in from their frames.
+    """``steps`` with ``outcome_suggested``/``outcome_reason`` filled in from their frames
+    where they have none.
 
     ``titles=False`` judges by pixels alone (the benchmark measures both).
     """
@@ -60,6 +61,9 @@ def with_suggestions(
     out = []
     with db.session() as s:
         for i, step in enumerate(steps):
+            if step.outcome_suggested is not None:  # judged already
+                out.append(step)
+                continue
             following = steps[i + 1] if i + 1 < len(steps) else None
             until = following.t_start if following else step.t_end + WINDOW_WINDOW_NS
             after = [w.title for w in timeline.windows if step.t_start < w.t_ns <= until]
