@@ -1,8 +1,11 @@
 """A step's action painted onto a frame: click markers, drag paths, scroll arrows, captions.
 
-Used wherever a step is shown over its screen (the step editor, the
-walkthrough, the reviewer's viewer). Coordinates in an action are virtual-desktop
-pixels; ``origin`` is where the frame's top-left corner sits on that desktop.
+Used where a step is shown over its screen in a widget (the step editor, the
+walkthrough), painted at the widget's scale so marks stay crisp. The colours
+and the captions' words are ``replay.drawing``'s, which draws the same marks
+into pixels for the viewer and the HTML report: one visual language.
+Coordinates in an action are virtual-desktop pixels; ``origin`` is where the
+frame's top-left corner sits on that desktop.
 """
 
 from __future__ import annotations
@@ -14,23 +17,17 @@ from typing import Any
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen, QPolygonF
 
-from desktop.commands.common import describe_action
+from capture.segment import Action
+from replay import drawing as marks
 
-BUTTON_COLORS = {"left": "#e53935", "right": "#1e88e5", "middle": "#8e24aa"}
+BUTTON_COLORS = {"left": marks.CLICK, "right": marks.DRAG, "middle": marks.SCROLL}
 CLICK_COUNTS = {"click": 1, "double_click": 2, "triple_click": 3}
-CAPTION_COLOR = QColor(20, 20, 20, 215)
+CAPTION_COLOR = QColor(*marks.CAPTION_BG, 215)
 
 
 def action_caption(action: Mapping[str, Any]) -> str:
     """What the caption says for actions that have no place on screen (typing, keys, waits)."""
-    kind = action["type"]
-    if kind == "type":
-        return f"typed {describe_action(dict(action))}"
-    if kind in ("key", "hotkey"):
-        return f"pressed {describe_action(dict(action))}"
-    if kind == "wait":
-        return f"waited {action['seconds']:.1f} s"
-    return ""
+    return marks.action_caption(Action.from_json(action)) or ""
 
 
 def paint_action(
@@ -53,7 +50,7 @@ def paint_action(
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     size = max(6.0, 18.0 * scale)
     width = max(2.0, 4.0 * scale)
-    color = QColor(BUTTON_COLORS.get(action.get("button", "left"), "#e53935"))
+    color = QColor(*BUTTON_COLORS.get(action.get("button", "left"), marks.CLICK))
     if kind in CLICK_COUNTS:
         center = at(action["x"], action["y"])
         painter.setPen(QPen(color, width))
@@ -68,6 +65,7 @@ def paint_action(
         path = QPainterPath(points[0])
         for p in points[1:]:
             path.lineTo(p)
+        color = QColor(*marks.DRAG)
         painter.setPen(QPen(color, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(path)
@@ -80,7 +78,7 @@ def paint_action(
         length = size * (1.5 + min(6, max(abs(dx), abs(dy))) * 0.5)
         norm = math.hypot(dx, dy) or 1.0
         end = QPointF(start.x() + dx / norm * length, start.y() + dy / norm * length)
-        scroll_color = QColor("#fb8c00")
+        scroll_color = QColor(*marks.SCROLL)
         painter.setPen(QPen(scroll_color, width))
         painter.drawLine(start, end)
         _arrow_head(painter, start, end, size, scroll_color)
@@ -88,7 +86,7 @@ def paint_action(
         painter.drawEllipse(start, width, width)
     elif kind == "move":
         center = at(action["x"], action["y"])
-        painter.setPen(QPen(QColor("#43a047"), width))
+        painter.setPen(QPen(QColor(*marks.DRAG), width))
         painter.drawLine(center - QPointF(size, 0), center + QPointF(size, 0))
         painter.drawLine(center - QPointF(0, size), center + QPointF(0, size))
     caption = action_caption(action)
@@ -121,7 +119,7 @@ def _caption(painter: QPainter, text: str, area: QRectF) -> None:
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(CAPTION_COLOR)
     painter.drawRoundedRect(box, pad, pad)
-    painter.setPen(QColor("white"))
+    painter.setPen(QColor(*marks.CAPTION_FG))
     painter.drawText(box, Qt.AlignmentFlag.AlignCenter, shown)
 
 

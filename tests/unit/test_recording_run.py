@@ -24,6 +24,7 @@ from desktop.drawing import action_caption, frame_with_action
 from desktop.prompt import LivePrompt
 from desktop.recording import RecordingRun
 from desktop.task_model import TakeTableModel, TaskListModel
+from replay.drawing import CLICK
 
 pytestmark = pytest.mark.gui
 
@@ -206,10 +207,10 @@ def test_drawing_puts_the_action_where_it_happened(qapp: object) -> None:
         {"type": "click", "x": 1100, "y": 650, "button": "left", "modifiers": []},
         (1000, 500),
     )
-    assert drawn.pixelColor(100, 150) == QColor("#e53935")  # the dot at the click
+    assert drawn.pixelColor(100, 150) == QColor(*CLICK)  # the dot at the click
     assert drawn.pixelColor(300, 50) == QColor("white")
     typed = frame_with_action(frame, {"type": "type", "text": "hello"})
     bottom = [typed.pixelColor(x, 280).lightness() for x in range(150, 250)]
     assert min(bottom) < 80  # a dark caption box along the bottom
     assert action_caption({"type": "type", "text": "hello"}) == 'typed "hello"'
-    assert action_caption({"type": "hotkey", "keys": ["ctrl", "s"]}) == "pressed ctrl+s"
+    assert action_caption({"type": "hotkey", "keys": ["ctrl", "s"]}) == "keys ctrl+s"
