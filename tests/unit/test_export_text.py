@@ -107,7 +107,8 @@ def test_markdown_guide_links_resolve(db: Database, tmp_path: Path, max_size: in
     assert text.startswith("# Fill in the form\n")
     steps = re.findall(r"^(\d+)\. (.+)$", text, re.M)
     assert [int(n) for n, _ in steps] == list(range(1, 7))
-    assert steps[0][1] == "Click at (40, 30)" and steps[1][1] == "Type “hello world”"
+    assert steps[0][1] == "Click on “Name” (text) at (40, 30)"  # the element clicked, by name
+    assert steps[1][1] == "Type “hello world”"
     links = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)
     assert len(links) == 6
     for link in links:
