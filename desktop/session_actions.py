@@ -79,6 +79,16 @@ class SessionActions:
             f"Exported {count} session(s) as {request.format} to {request.out}.",
         )
 
+    def stats(self) -> QWidget:
+        """The store's statistics: categories, outcomes, faults and recoveries, mistakes."""
+        from capture.store.stats import collect_stats
+        from desktop.stats_view import StatsDialog
+
+        dialog = StatsDialog(lambda: collect_stats(self._db), self._parent)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
     def open_sample(self) -> str | None:
         """Import the sample trajectory (once) and open it in the viewer; its session id."""
         from replay.bundle.importing import import_bundle

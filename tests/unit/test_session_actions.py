@@ -71,3 +71,18 @@ def test_a_store_with_sessions_does_not_offer_the_sample_and_reviews_the_chosen_
     [viewer] = window.session_actions.windows
     assert viewer.isVisible()
     viewer.close()
+
+
+def test_statistics_open_from_the_main_window_with_the_store_s_numbers(
+    qapp: Any, qtbot: Any, db: Database, tmp_path: Path
+) -> None:
+    from desktop.stats_view import StatsDialog
+
+    stored_session(db)
+    stored_session(db)
+    window = _window(qtbot, db, tmp_path)
+    dialog = window.session_actions.stats()
+    assert isinstance(dialog, StatsDialog) and dialog.isVisible()
+    rows = dialog.view.rows()
+    assert any("uncategorised" in " ".join(row) and "2" in row for row in rows), rows
+    dialog.close()
