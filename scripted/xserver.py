@@ -14,6 +14,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from capture.display import ensure_xauthority
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -67,9 +69,7 @@ class XServer:
         env = {k: v for k, v in os.environ.items() if k not in ("WAYLAND_DISPLAY",)}
         env["DISPLAY"] = self.display
         env["QT_QPA_PLATFORM"] = "xcb"
-        if not Path(env.get("XAUTHORITY") or Path.home() / ".Xauthority").exists():
-            # python-xlib insists on an authority file; this Xvfb needs no cookie.
-            env["XAUTHORITY"] = os.devnull
+        ensure_xauthority(env)  # python-xlib insists on one; this Xvfb needs no cookie
         env["PYTHONPATH"] = str(ROOT)
         return env
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from capture.display import ensure_xauthority
 from capture.store.database import Database, open_database, sqlite_url
 from tests.xsession import XServer
 
@@ -20,10 +21,20 @@ def db(tmp_path: Path) -> Iterator[Database]:
 
 @pytest.fixture(scope="session")
 def xserver() -> Iterator[XServer]:
-    """One real Xvfb for the whole run."""
+    """One real Xvfb for the whole run.
+
+    In-process X clients (python-xlib, pynput, mss) get an authority file as the
+    app's own display check gives them, in case this machine has none.
+    """
+    before = os.environ.get("XAUTHORITY")
+    ensure_xauthority(os.environ)
     server = XServer()
     yield server
     server.close()
+    if before is None:
+        os.environ.pop("XAUTHORITY", None)
+    else:
+        os.environ["XAUTHORITY"] = before
 
 
 @pytest.fixture(scope="session")
