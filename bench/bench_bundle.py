@@ -45,7 +45,7 @@ W, H = 1920, 1080
 def base_screen() -> np.ndarray:
     """A desktop-like screen: the app's own screenshots tiled over a light background."""
     img = np.full((H, W, 3), 236, np.uint8)
-    shot = cv2.imread(str(ROOT / "docs" / "main-window.png"))[:, :, ::-1]
+    shot = cv2.imread(str(ROOT / "docs" / "annotator-main-window.png"))[:, :, ::-1]
     sh, sw = shot.shape[:2]
     for y in range(0, H, sh + 20):
         for x in range(0, W, sw + 20):

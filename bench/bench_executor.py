@@ -33,6 +33,7 @@ from replay.bundle import png
 from replay.executor import Executor
 from replay.inputs import PynputInput
 from replay.player import timeline
+from replay.png import encode
 from replay.trajectory import Screen
 from scripted.xserver import XServer
 
@@ -69,7 +70,7 @@ def main() -> int:
         screen = MssScreen(x.display)
         _, _, w, h, pixels = screen.grab()
         rgb = np.ascontiguousarray(np.frombuffer(pixels, np.uint8).reshape(h, w, 4)[:, :, 2::-1])
-        data = png.encode(rgb)
+        data = encode(rgb)
         frames = PngFrames(data, rgb)
         steps = [
             Step(

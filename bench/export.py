@@ -32,7 +32,7 @@ from replay.export.registry import FORMATS, ExportOptions, exporter
 from replay.trajectory import FrameInfo, Screen, TaskInfo, Trajectory
 
 ROOT = Path(__file__).resolve().parents[1]
-BACKDROP = ROOT / "docs" / "main-window.png"
+BACKDROP = ROOT / "docs" / "annotator-main-window.png"
 
 
 def backdrop(width: int, height: int) -> np.ndarray:

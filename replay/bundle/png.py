@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import struct
-import zlib
 from typing import cast
 
 import cv2
@@ -12,14 +11,10 @@ from isal import isal_zlib
 
 from capture.framecodec import frame_hash
 from replay.bundle.errors import BundleError
+from replay.png import SIGNATURE
 
 # Largest image a reader decodes (8192 x 8192): the size is read from the header first.
 MAX_PIXELS = 1 << 26
-SIGNATURE = b"\x89PNG\r\n\x1a\n"
-# Deflate through ISA-L (zlib-compatible streams) at level 1 with no row filter: on 1080p
-# screenshots 1 ms a frame against 9 ms for zlib level 1 and 18 ms for OpenCV's encoder,
-# files within 5% of zlib's.
-DEFLATE_LEVEL = 1
 # isal's stubs declare its error as an instance; it is a class.
 INFLATE_ERROR = cast(type[Exception], isal_zlib.error)
 
@@ -32,31 +27,6 @@ def content_hash(rgb: np.ndarray) -> str:
     """The frame's name: the store's pixel hash of the image as opaque BGRA (docs/bundle.md)."""
     h, w, _ = rgb.shape
     return frame_hash(opaque_bgra(rgb).data, w, h)
-
-
-def _chunk(kind: bytes, data: bytes) -> bytes:
-    return (
-        struct.pack(">I", len(data))
-        + kind
-        + data
-        + struct.pack(">I", zlib.crc32(data, zlib.crc32(kind)))
-    )
-
-
-def encode(rgb: np.ndarray) -> bytes:
-    """An 8-bit RGB PNG of ``rgb`` ((H, W, 3) uint8), written directly with zlib."""
-    h, w, _ = rgb.shape
-    rows = np.zeros((h, 1 + w * 3), np.uint8)  # filter byte 0 (none) before each row
-    rows[:, 1:] = rgb.reshape(h, w * 3)
-    header = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)
-    return b"".join(
-        (
-            SIGNATURE,
-            _chunk(b"IHDR", header),
-            _chunk(b"IDAT", isal_zlib.compress(rows.data, DEFLATE_LEVEL)),
-            _chunk(b"IEND", b""),
-        )
-    )
 
 
 def png_size(head: bytes) -> tuple[int, int]:

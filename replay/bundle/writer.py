@@ -18,6 +18,7 @@ from replay.bundle import png
 from replay.bundle.pipeline import ordered_map
 from replay.bundle.reader import EVENTS, TRAJECTORY, frame_file
 from replay.bundle.schema import event_json, trajectory_json
+from replay.png import encode
 from replay.trajectory import TrajectorySource
 
 Progress = Callable[[int, int], None]
@@ -57,7 +58,7 @@ class _Zip:
 
 
 def _png_file(rgb: np.ndarray) -> tuple[str, bytes]:
-    return png.content_hash(rgb), png.encode(rgb)
+    return png.content_hash(rgb), encode(rgb)
 
 
 def is_zip(path: Path) -> bool:

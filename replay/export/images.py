@@ -1,4 +1,4 @@
-"""Screenshots as the formats ship them: PNG bytes (OpenCV), resized when asked, files once."""
+"""Screenshots as the formats ship them: PNG bytes, resized when asked, files once."""
 
 from __future__ import annotations
 
@@ -14,16 +14,8 @@ import numpy as np
 from capture.errors import DemotraceError
 from capture.framecodec import FrameDecodeError
 from replay.export.registry import ExportError
+from replay.png import encode
 from replay.trajectory import FrameSource
-
-# Screenshots are mostly flat: deflate level 1 with no row filter is several times faster
-# than libpng's adaptive filtering and within a few per cent of its size.
-PNG_PARAMS = [
-    cv2.IMWRITE_PNG_COMPRESSION,
-    1,
-    cv2.IMWRITE_PNG_FILTER,
-    cv2.IMWRITE_PNG_FILTER_NONE,
-]
 
 
 def resized(rgb: np.ndarray, size: tuple[int, int]) -> np.ndarray:
@@ -34,10 +26,7 @@ def resized(rgb: np.ndarray, size: tuple[int, int]) -> np.ndarray:
 
 
 def png(rgb: np.ndarray) -> bytes:
-    ok, data = cv2.imencode(".png", rgb[:, :, ::-1], PNG_PARAMS)
-    if not ok:  # pragma: no cover - OpenCV fails only on malformed arrays
-        raise ExportError("a screenshot could not be encoded as PNG")
-    return data.tobytes()
+    return encode(np.ascontiguousarray(rgb))
 
 
 def data_url(data: bytes) -> str:
@@ -51,7 +40,7 @@ def _write(path: Path, rgb: np.ndarray, size: tuple[int, int] | None) -> None:
 class ImageFiles:
     """PNG files encoded and written on worker threads, a bounded few in flight.
 
-    PNG encoding is most of an export's time and OpenCV releases the GIL while
+    PNG encoding is most of an export's time and the deflate releases the GIL while
     it encodes, so the cores share it. Use as a context manager: leaving it
     waits for every file (and raises the first failure).
     """
