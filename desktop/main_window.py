@@ -6,7 +6,7 @@ import getpass
 from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, QRect, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -34,7 +34,7 @@ from desktop.control_bar import ControlBar, count_text, hotkey_label
 from desktop.pictures import Thumbnails
 from desktop.prompt import LivePrompt
 from desktop.recording import RecorderFactory, RecordingRun
-from desktop.session_actions import SessionActions, sample_bundle
+from desktop.session_actions import SessionActions, bundle_paths, sample_bundle
 from desktop.settings import AppSettings, SettingsDialog
 from desktop.step_editor import StepEditor
 from desktop.step_model import THUMBNAIL, StepListModel
@@ -122,6 +122,10 @@ class MainWindow(QMainWindow):
         self.new_task_button.clicked.connect(self.new_task)
         self.edit_task_button = QPushButton("Edit task…")
         self.edit_task_button.clicked.connect(self.edit_task)
+        open_bundle_button = QPushButton("Open bundle…")
+        open_bundle_button.setToolTip("View a trajectory bundle; or drop one on this window")
+        open_bundle_button.clicked.connect(self.session_actions.open_bundle)
+        self.setAcceptDrops(True)
         stats_button = QPushButton("Statistics…")
         stats_button.clicked.connect(self.session_actions.stats)
         settings_button = QPushButton("Settings…")
@@ -145,6 +149,7 @@ class MainWindow(QMainWindow):
         take_buttons.addWidget(self.export_button)
         take_buttons.addWidget(self.sample_button)
         take_buttons.addStretch(1)
+        take_buttons.addWidget(open_bundle_button)
         take_buttons.addWidget(stats_button)
         take_buttons.addWidget(settings_button)
         middle.addLayout(take_buttons)
@@ -229,6 +234,15 @@ class MainWindow(QMainWindow):
         )
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if bundle_paths(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        for path in bundle_paths(event.mimeData()):
+            self.session_actions.view_bundle(path)
+        event.acceptProposedAction()
 
     def _selected_session(self) -> str | None:
         i = self.take_table.currentIndex()

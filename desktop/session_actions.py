@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtCore import QMimeData, Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from capture.errors import DemotraceError
 from capture.store.database import Database
@@ -22,6 +22,20 @@ SAMPLE_BUNDLE = Path(__file__).resolve().parents[1] / "samples" / "fill-the-form
 def sample_bundle() -> Path | None:
     """The sample bundle, when this installation has it (a source checkout does)."""
     return SAMPLE_BUNDLE if (SAMPLE_BUNDLE / "trajectory.json").is_file() else None
+
+
+def bundle_paths(mime: QMimeData) -> list[Path]:
+    """The bundles among dropped files: directories, ``.zip`` files, a ``trajectory.json``."""
+    out = []
+    for url in mime.urls():
+        if not url.isLocalFile():
+            continue
+        path = Path(url.toLocalFile())
+        if path.name == "trajectory.json":
+            path = path.parent
+        if path.is_dir() or path.suffix.lower() == ".zip":
+            out.append(path)
+    return out
 
 
 class SessionActions:
@@ -44,6 +58,39 @@ class SessionActions:
         self.windows.append(window)
         window.show()
         return window
+
+    def view_bundle(self, path: Path) -> QWidget | None:
+        """A bundle in the viewer; a review saved there imports the bundle first, then is stored."""
+        from desktop.viewer.open import store_saver
+        from desktop.viewer.window import ViewerWindow
+        from replay.bundle.importing import import_bundle
+        from replay.bundle.reader import open_bundle
+        from replay.trajectory import Review
+
+        try:
+            bundle = open_bundle(path)
+        except DemotraceError as exc:
+            QMessageBox.warning(self._parent, "Cannot open the bundle", str(exc))
+            return None
+
+        def save(review: Review) -> None:
+            result = import_bundle(self._db, path)
+            store_saver(self._db, result.session_id)(review)
+
+        window = ViewerWindow(bundle, save_review=save, reviewer=self._who())
+        self.windows = [w for w in self.windows if w.isVisible()]
+        self.windows.append(window)
+        window.show()
+        return window
+
+    def open_bundle(self) -> None:
+        """Choose a bundle (its .zip, or the trajectory.json of a directory) and view it."""
+        name, _ = QFileDialog.getOpenFileName(
+            self._parent, "Open a trajectory bundle", "", "Bundles (*.zip trajectory.json)"
+        )
+        if name:
+            path = Path(name)
+            self.view_bundle(path.parent if path.name == "trajectory.json" else path)
 
     def export(self, session_id: str | None) -> None:
         """The export dialog; the export itself as ``demotrace export`` runs it."""

@@ -86,3 +86,37 @@ def test_statistics_open_from_the_main_window_with_the_store_s_numbers(
     rows = dialog.view.rows()
     assert any("uncategorised" in " ".join(row) and "2" in row for row in rows), rows
     dialog.close()
+
+
+def test_a_bundle_dropped_on_the_main_window_opens_and_its_review_lands_in_the_store(
+    qapp: Any, qtbot: Any, db: Database, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QMimeData, QPoint, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    from capture.store.reviews import reviews_of
+    from desktop.viewer.grading import VERDICTS
+
+    bundle = sample_bundle()
+    assert bundle is not None
+    window = _window(qtbot, db, tmp_path)
+    mime = QMimeData()
+    mime.setUrls(
+        [QUrl.fromLocalFile(str(bundle / "trajectory.json")), QUrl("https://example.org/x")]
+    )
+    drop = QDropEvent(
+        QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )  # fmt: skip
+    window.dropEvent(drop)
+    [viewer] = window.session_actions.windows
+    assert viewer.isVisible()
+    sid = viewer.source.trajectory.session_id
+    assert not has_sessions(db)  # viewing a bundle writes nothing
+    form = viewer.form
+    form.verdict.setCurrentIndex(1 + VERDICTS.index("reject"))
+    form.reason.setText("the wrong form")
+    assert form.submit(), form.errors.text()
+    [review] = reviews_of(db, sid)
+    assert (review["reviewer"], review["verdict"]) == ("rita", "reject")
+    viewer.close()
