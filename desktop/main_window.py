@@ -104,11 +104,18 @@ class MainWindow(QMainWindow):
         self.record_button.clicked.connect(self.start_recording)
         self.open_button = QPushButton("Open steps")
         self.open_button.clicked.connect(self._open_selected)
-        self.session_actions = SessionActions(db, self, who)
+        self.session_actions = SessionActions(db, self, who, changed=lambda: self.refresh())
         self.review_button = QPushButton("Review…")
         self.review_button.setToolTip("Replay the session and grade it")
         self.review_button.clicked.connect(
             lambda: (sid := self._selected_session()) and self.session_actions.review(sid)
+        )
+        self.inject_button = QPushButton("Inject fault…")
+        self.inject_button.setToolTip(
+            "Replay the session up to a step, make that step go wrong, record your recovery"
+        )
+        self.inject_button.clicked.connect(
+            lambda: (sid := self._selected_session()) and self.session_actions.inject(sid)
         )
         self.export_button = QPushButton("Export…")
         self.export_button.clicked.connect(
@@ -146,6 +153,7 @@ class MainWindow(QMainWindow):
         take_buttons.addWidget(self.record_button)
         take_buttons.addWidget(self.open_button)
         take_buttons.addWidget(self.review_button)
+        take_buttons.addWidget(self.inject_button)
         take_buttons.addWidget(self.export_button)
         take_buttons.addWidget(self.sample_button)
         take_buttons.addStretch(1)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressD
 
 from capture.errors import DemotraceError
 from capture.store.database import Database
+from desktop.inject_dialog import InjectRun
 
 # The sample trajectory shipped beside the code (samples/record_sample.py re-records it).
 SAMPLE_BUNDLE = Path(__file__).resolve().parents[1] / "samples" / "fill-the-form"
@@ -39,11 +40,19 @@ def bundle_paths(mime: QMimeData) -> list[Path]:
 
 
 class SessionActions:
-    def __init__(self, db: Database, parent: QWidget, who: Callable[[], str]) -> None:
+    def __init__(
+        self,
+        db: Database,
+        parent: QWidget,
+        who: Callable[[], str],
+        changed: Callable[[], None] = lambda: None,
+    ) -> None:
         self._db = db
         self._parent = parent
         self._who = who
+        self._changed = changed  # the store gained a session: the window refreshes
         self.windows: list[QWidget] = []  # open viewers, kept alive while shown
+        self.injection: InjectRun | None = None
 
     def review(self, session_id: str) -> QWidget | None:
         """The replay viewer with its grading form, on one stored session."""
@@ -125,6 +134,54 @@ class SessionActions:
             "Exported",
             f"Exported {count} session(s) as {request.format} to {request.out}.",
         )
+
+    def inject(self, session_id: str, current: int | None = None) -> InjectRun | None:
+        """Choose a step and a fault; replay up to it, apply it, record the recovery."""
+        from capture.store.steps import current_steps
+        from desktop.inject_dialog import InjectDialog
+
+        if self.injection is not None:
+            return None
+        indices = [s.index for s in current_steps(self._db, session_id)]
+        if not indices:
+            QMessageBox.warning(self._parent, "Cannot inject", "The session has no steps.")
+            return None
+        dialog = InjectDialog(session_id, self._db.url, indices, current, self._parent)
+        if not dialog.exec() or dialog.result_request is None:
+            return None
+        return self.start_injection(dialog.result_request.argv())
+
+    def start_injection(self, argv: list[str]) -> InjectRun:
+        """Run ``demotrace inject`` with the app out of the way of the replay."""
+        from desktop.applog import announce
+        from desktop.inject_dialog import InjectRun
+
+        run = InjectRun(argv, self._parent)
+        self.injection = run
+        self._parent.hide()  # the replay waits for the recorded screens: nothing of ours on top
+
+        def taken_over(session_id: str) -> None:
+            announce("inject recording", session=session_id)
+
+        def finished(ok: bool, message: str) -> None:
+            self.injection = None
+            self._parent.show()
+            self._changed()
+            announce("inject finished", ok=ok, session=run.session_id, message=message)
+            if not ok:
+                box = QMessageBox(
+                    QMessageBox.Icon.Warning,
+                    "Fault injection stopped",
+                    message,
+                    parent=self._parent,
+                )
+                box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+                box.open()
+
+        run.taken_over.connect(taken_over)
+        run.finished.connect(finished)
+        run.start()
+        return run
 
     def stats(self) -> QWidget:
         """The store's statistics: categories, outcomes, faults and recoveries, mistakes."""

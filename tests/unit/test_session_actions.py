@@ -120,3 +120,52 @@ def test_a_bundle_dropped_on_the_main_window_opens_and_its_review_lands_in_the_s
     [review] = reviews_of(db, sid)
     assert (review["reviewer"], review["verdict"]) == ("rita", "reject")
     viewer.close()
+
+
+def test_the_inject_dialog_asks_for_what_the_cli_takes(qapp: Any, qtbot: Any) -> None:
+    import sys
+
+    from desktop.inject_dialog import InjectDialog
+
+    dialog = InjectDialog("ab" * 16, "sqlite:////tmp/s.db", [0, 1, 2, 3], current=2)
+    qtbot.addWidget(dialog)
+    assert (dialog.step.minimum(), dialog.step.maximum(), dialog.step.value()) == (0, 3, 2)
+    base = [sys.executable, "-m", "desktop.cli", "inject", "ab" * 16, "--db",
+            "sqlite:////tmp/s.db", "--at", "2"]  # fmt: skip
+    dialog.kind.setCurrentText("offset")
+    dialog.dx.setValue(-30)
+    assert dialog.request().argv() == [*base, "--fault", "offset", "--offset", "-30,40"]
+    dialog.kind.setCurrentText("typo")
+    dialog.typo.setCurrentText("drop")
+    assert dialog.request().argv() == [*base, "--fault", "typo", "--typo", "drop"]
+    dialog.kind.setCurrentText("dialog")
+    dialog.dialog_text.setCurrentText("Network error")
+    assert dialog.request().argv() == [*base, "--fault", "dialog", "--dialog-text", "Network error"]
+    dialog.kind.setCurrentText("skip")
+    assert dialog.request().argv() == [*base, "--fault", "skip"]
+
+
+def test_an_injection_hides_the_app_until_the_recovery_is_stopped(
+    qapp: Any, qtbot: Any, db: Database, tmp_path: Path
+) -> None:
+    import sys
+
+    window = _window(qtbot, db, tmp_path)
+    window.show()
+    taken = "c" * 32
+    # Stands in for `demotrace inject`: takes over, records a moment, stops cleanly.
+    script = f"import time; print('recording session {taken}', flush=True); time.sleep(0.3)"
+    run = window.session_actions.start_injection([sys.executable, "-c", script])
+    assert not window.isVisible()  # out of the replay's way
+    with qtbot.waitSignal(run.finished, timeout=20000) as done:
+        pass
+    assert done.args == [True, ""]
+    assert run.session_id == taken
+    assert window.isVisible() and window.session_actions.injection is None
+    failing = "import sys; print('demotrace: error: step 3 never showed', file=sys.stderr); " \
+        "sys.exit(1)"  # fmt: skip
+    run = window.session_actions.start_injection([sys.executable, "-c", failing])
+    with qtbot.waitSignal(run.finished, timeout=20000) as done:
+        pass
+    assert done.args == [False, "demotrace: error: step 3 never showed"]
+    assert window.isVisible()
