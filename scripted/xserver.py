@@ -30,6 +30,9 @@ class XServer:
     """An Xvfb display of its own, 1920x1080x24 unless told otherwise."""
 
     def __init__(self, width: int = 1920, height: int = 1080) -> None:
+        # Clients started from this process (python-xlib, pynput, mss) need an authority
+        # file on a machine that has none; a real one is left alone.
+        ensure_xauthority(os.environ)
         require_tool("Xvfb")
         read_fd, write_fd = os.pipe()
         self.proc = subprocess.Popen(
