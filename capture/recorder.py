@@ -34,6 +34,7 @@ from capture.own_windows import OwnWindows
 from capture.privacy.exclusions import Exclusions
 from capture.privacy.guard import EXCLUDED_LABEL, Privacy, PrivacyGuard
 from capture.privacy.redact import Redaction
+from capture.recording_rules import RecordingRules
 from capture.screen import Rect, ScreenInfo
 from capture.screen_windows import ScreenWindow
 from capture.segment import SegmentationRules, Step
@@ -119,7 +120,7 @@ class Recorder:
         clock_factory: Callable[[], SessionClock] = SessionClock.start,
         on_steps: Callable[[list[Step]], None] | None = None,
         on_stop_request: Callable[[], None] | None = None,
-        hotkeys: Hotkeys | None = None,
+        rules: RecordingRules | None = None,
         on_mark: Callable[[], None] | None = None,
         exclusions: Exclusions | None = None,
         redact_at_capture: Sequence[Redaction] = (),
@@ -135,7 +136,9 @@ class Recorder:
         self._on_steps = on_steps
         self._on_stop_request = on_stop_request
         self._on_mark = on_mark
-        self._hotkeys = hotkeys or Hotkeys()
+        # The hotkeys and decision thresholds this recording follows; stored with its session.
+        self.rules = rules or RecordingRules()
+        self._hotkeys = Hotkeys(self.rules.hotkeys)
         self._guard = PrivacyGuard(exclusions, redact_at_capture)
         self._on_privacy = on_privacy
         self._lock = threading.Lock()
@@ -339,7 +342,9 @@ class Recorder:
         with self._db.session() as s:
             row = s.get(SessionRow, self.session_id)
             assert row is not None
-            return SegmentationRules.for_session(row.double_click_ms, row.double_click_px)
+            return RecordingRules.from_json(row.rules).segmentation(
+                row.double_click_ms, row.double_click_px
+            )
 
     def _on_event(self, event: RawEvent) -> None:
         command = None
@@ -475,6 +480,7 @@ class Recorder:
                     double_click_ms=screen.double_click_ms,
                     double_click_px=screen.double_click_px,
                     fps=self._fps,
+                    rules=self.rules.to_json(),
                     lease_owner=owner,
                     lease_heartbeat=datetime.now(UTC),
                     stop_reason="",

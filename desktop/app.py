@@ -64,6 +64,7 @@ def run_app(db_url: str | None) -> int:
             db,
             display,
             fps=window.settings.fps,
+            rules=window.settings.rules,
             on_error=on_error,
             on_stop_request=on_stop_request,
             on_mark=on_mark,

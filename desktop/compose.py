@@ -17,6 +17,7 @@ from capture.privacy.exclusions import Exclusions
 from capture.privacy.guard import Privacy
 from capture.privacy.redact import Redaction
 from capture.recorder import Recorder, RecorderParts
+from capture.recording_rules import RecordingRules
 from capture.screen import read_screen
 from capture.screen_windows import ScreenWindow, WindowScanner, X11TopWindows
 from capture.segment import Step
@@ -139,6 +140,7 @@ def build_recorder(
     exclusions: Exclusions | None = None,
     redact_at_capture: Sequence[Redaction] = (),
     on_privacy: Callable[[Privacy], None] | None = None,
+    rules: RecordingRules | None = None,
 ) -> Recorder:
     return Recorder(
         db,
@@ -152,4 +154,5 @@ def build_recorder(
         exclusions=exclusions,
         redact_at_capture=redact_at_capture,
         on_privacy=on_privacy,
+        rules=rules,
     )

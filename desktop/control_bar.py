@@ -6,14 +6,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from capture.hotkeys import hotkey
 from capture.recorder import State
+from capture.recording_rules import RecordingRules
 from desktop.recording import RecordingRun
 
 
-def hotkey_label(name: str) -> str:
-    """``Ctrl+Alt+S`` for the control hotkey ``name`` (stop, pause, mark)."""
-    return hotkey(name).label
+def hotkey_label(name: str, rules: RecordingRules | None = None) -> str:
+    """``Ctrl+Alt+S`` for the control hotkey ``name`` (stop, pause, mark, secret)."""
+    return (rules or RecordingRules()).hotkey(name).label
 
 
 def clock_text(seconds: float) -> str:
@@ -45,9 +45,10 @@ class ControlBar(QWidget):
         self.pause = QPushButton()
         self.mark = QPushButton("◆ Mark")
         self.stop = QPushButton("■ Stop")
-        self.pause.setToolTip(hotkey_label("pause"))
-        self.mark.setToolTip(f"A decision point ({hotkey_label('mark')})")
-        self.stop.setToolTip(hotkey_label("stop"))
+        rules = run.recorder.rules if run.recorder is not None else None
+        self.pause.setToolTip(hotkey_label("pause", rules))
+        self.mark.setToolTip(f"A decision point ({hotkey_label('mark', rules)})")
+        self.stop.setToolTip(hotkey_label("stop", rules))
         self.pause.clicked.connect(run.toggle_pause)
         self.mark.clicked.connect(run.mark)
         self.stop.clicked.connect(run.stop)
@@ -125,5 +126,6 @@ def privacy_text(run: RecordingRun) -> str:
     if privacy.excluded:
         parts.append(f"capture paused: {privacy.excluded} has the focus")
     if privacy.secret:
-        parts.append(f"secret mode: typing is not recorded ({hotkey_label('secret')} ends it)")
+        ends = hotkey_label("secret", recorder.rules)
+        parts.append(f"secret mode: typing is not recorded ({ends} ends it)")
     return " · ".join(parts)

@@ -198,6 +198,9 @@ class MainWindow(QMainWindow):
         self._show_detail()
 
     def _show_detail(self) -> None:
+        def keys(name: str) -> str:
+            return hotkey_label(name, self.settings.rules)
+
         task = self.current_task()
         if task is None:
             text = "<h3>Sessions without a task</h3><p>Recordings not filed under a task.</p>"
@@ -226,8 +229,8 @@ class MainWindow(QMainWindow):
                 f"{take.unexplained} without a note</p>"
             )
         text += (
-            f"<hr><p>Record starts a session of this task. {hotkey_label('mark')} marks a "
-            f"decision point, {hotkey_label('pause')} pauses, {hotkey_label('stop')} stops.</p>"
+            f"<hr><p>Record starts a session of this task. {keys('mark')} marks a "
+            f"decision point, {keys('pause')} pauses, {keys('stop')} stops.</p>"
         )
         self.detail.setText(text)
 

@@ -69,6 +69,8 @@ class SessionRow(Base):
     source_session_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     fault: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # The rules it was recorded under (capture/recording_rules.py); None: the defaults.
+    rules: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     wall_start_ns: Mapped[int] = mapped_column(BigInteger)
     # Session time of the last thing recorded; kept current while recording so a

@@ -49,6 +49,8 @@ class Recording:
     targets: list[Target] = field(default_factory=list)
     # For a session made by ``demotrace inject``: the fault and when it happened.
     fault: dict[str, Any] | None = None
+    # The rules it was recorded under (hotkeys, decision thresholds); None: the defaults.
+    rules: dict[str, Any] | None = None
 
     @property
     def raw_events(self) -> list[RawEvent]:
@@ -109,4 +111,5 @@ def load_recording(db: Database, session_id: str) -> Recording:
             windows,
             targets,
             fault=session.fault if session.origin == "injected" else None,
+            rules=session.rules,
         )

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from capture.recording_rules import RecordingRules
 from capture.segment import EditError, EditRecord, SegmentationRules, Step, apply_edits, segment
 from capture.segment.injected import label_injected
 from capture.store.database import Database
@@ -25,7 +26,11 @@ from capture.store.rows import edit_from_row, edit_row, step_from_row, step_row
 
 
 def rules_for(timeline: Recording) -> SegmentationRules:
-    return SegmentationRules.for_session(timeline.double_click_ms, timeline.double_click_px)
+    """The segmentation rules of the session: its OS click settings and the rules it was
+    recorded under."""
+    return RecordingRules.from_json(timeline.rules).segmentation(
+        timeline.double_click_ms, timeline.double_click_px
+    )
 
 
 def add_steps(s: Session, session_id: str, steps: Iterable[Step]) -> None:

@@ -30,6 +30,27 @@ def test_settings_round_trip_and_bad_values_fall_back(tmp_path: Path, qtbot: QtB
     assert AppSettings.load(q) == AppSettings(store="/data/team.db")
 
 
+def test_hotkeys_and_decision_thresholds_are_settings(tmp_path: Path, qtbot: QtBot) -> None:
+    q = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    dialog = SettingsDialog(AppSettings.load(q))
+    qtbot.addWidget(dialog)
+    dialog.hotkeys["mark"].setText("ctrl+alt+n")
+    dialog.pause.setValue(0)  # pauses never make a decision point
+    dialog.change.setValue(30)
+    dialog.settings().save(q)
+    rules = AppSettings.load(q).rules
+    assert rules.hotkey("mark").keys == "ctrl+alt+n"
+    assert (rules.decision_pause_ms, rules.decision_screen_change) == (None, 0.3)
+    # A hotkey that clashes is refused in the dialog, with the reason; nothing is accepted.
+    dialog.hotkeys["pause"].setText("ctrl+alt+s")
+    dialog._save()
+    assert "both the pause and the stop hotkey" in dialog.error.text()
+    assert dialog.result() == 0
+    # A settings file edited into a clash falls back to the defaults rather than failing.
+    q.setValue("hotkeys/pause", "ctrl+alt+s")
+    assert AppSettings.load(q).rules == AppSettings().rules
+
+
 def test_task_dialog_makes_and_edits_tasks(qtbot: QtBot) -> None:
     dialog = TaskDialog()
     qtbot.addWidget(dialog)

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from capture.privacy.guard import Privacy
 from capture.recorder import State
+from capture.recording_rules import RecordingRules
 from capture.screen import Rect
 from capture.store.database import Database
 from capture.store.stages import takes
@@ -47,6 +48,8 @@ class FakeRecorder:
         self.own_windows = FakeOwnWindows()
         self.error = None
         self.privacy = Privacy()
+        # The person chose their own mark key in the settings.
+        self.rules = RecordingRules().with_hotkeys({"mark": "ctrl+alt+n"})
 
     def start(
         self, task: str = "", session_id: str | None = None, task_id: str | None = None
@@ -142,6 +145,7 @@ def test_think_aloud_and_the_control_bar(db: Database, qtbot: QtBot) -> None:
     bar.pause.click()
     assert bar.pause.text() == "▶ Resume" and "Paused" in bar.state.text()
     assert bar.pause.toolTip() == hotkey_label("pause") == "Ctrl+Alt+P"
+    assert bar.mark.toolTip() == "A decision point (Ctrl+Alt+N)"  # the recording's own key
     assert bar.privacy.isHidden()
     recorder.privacy = Privacy(secret=True, excluded="keepassxc")
     run.tick()

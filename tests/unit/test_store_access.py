@@ -11,7 +11,13 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from capture.errors import NoStoreError, StoreError
-from capture.store.database import open_database, schema_revision, sqlite_url, store_url
+from capture.store.database import (
+    SCHEMA_REVISIONS,
+    open_database,
+    schema_revision,
+    sqlite_url,
+    store_url,
+)
 from capture.store.sessions import list_sessions, summarize
 from desktop.compose import open_store
 
@@ -64,7 +70,7 @@ def test_a_reader_upgrades_an_older_store_it_may_write(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     path.write_bytes(fixture.read_bytes())
     db = open_store(str(path), readonly=True)
-    assert schema_revision(db.engine) == "0003"
+    assert schema_revision(db.engine) == SCHEMA_REVISIONS[-1]
     assert len(list_sessions(db)) == 1
     db.close()
 
