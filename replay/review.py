@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from capture.errors import DemotraceError
+from capture.store.database import Database
 from replay.trajectory import Review, ReviewComment
 
 VERDICTS = ("accept", "needs_changes", "reject")
@@ -93,6 +94,28 @@ def parse_comment(text: str) -> ReviewComment:
     except ValueError:
         raise ReviewError(f"a comment starts with a step index, not {head!r}") from None
     return ReviewComment(index, body.strip())
+
+
+def store_review(db: Database, session_id: str, review: Review) -> int:
+    """Keep ``review`` (already checked) with its comments; the session's stage follows it."""
+    from datetime import datetime
+
+    from capture.store.reviews import add_review
+
+    return add_review(
+        db,
+        session_id,
+        reviewer=review.reviewer,
+        verdict=review.verdict,
+        goal=review.goal,
+        efficiency=review.efficiency,
+        error_handling=review.error_handling,
+        note_quality=review.note_quality,
+        reason=review.reason,
+        redundant_steps=review.redundant_steps,
+        comments=[(c.step_index, c.text) for c in review.comments],
+        when=datetime.fromisoformat(review.created_at) if review.created_at else None,
+    )
 
 
 def review_from_record(data: Mapping[str, Any]) -> Review:

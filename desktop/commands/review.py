@@ -69,11 +69,10 @@ def _step_number(text: str) -> int:
 
 
 def run_review(args: argparse.Namespace) -> int:
-    from capture.store.reviews import add_review
     from capture.store.sessions import resolve_session
     from capture.store.steps import current_steps
     from desktop.compose import open_store
-    from replay.review import check, parse_comment, rubric_line, verdict_name
+    from replay.review import check, parse_comment, rubric_line, store_review, verdict_name
     from replay.trajectory import Review
 
     now = datetime.now(UTC)
@@ -93,20 +92,7 @@ def run_review(args: argparse.Namespace) -> int:
     try:
         session_id = resolve_session(db, args.session)
         check(review, (s.index for s in current_steps(db, session_id)))
-        add_review(
-            db,
-            session_id,
-            reviewer=review.reviewer,
-            verdict=review.verdict,
-            goal=review.goal,
-            efficiency=review.efficiency,
-            error_handling=review.error_handling,
-            note_quality=review.note_quality,
-            reason=review.reason,
-            redundant_steps=review.redundant_steps,
-            comments=[(c.step_index, c.text) for c in review.comments],
-            when=now,
-        )
+        store_review(db, session_id, review)
     finally:
         db.close()
     rubric = rubric_line(review)

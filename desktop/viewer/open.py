@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from capture.store.database import Database
 from capture.store.playback import pointer_track
-from capture.store.reviews import add_review
+from replay.review import store_review
 from replay.store_source import StoreTrajectory
 from replay.trajectory import Review
 
@@ -17,23 +17,9 @@ if TYPE_CHECKING:
 
 def store_saver(db: Database, session_id: str) -> SaveReview:
     """Writes a review the form has validated into the store."""
-    from datetime import datetime
 
     def save(review: Review) -> None:
-        add_review(
-            db,
-            session_id,
-            reviewer=review.reviewer,
-            verdict=review.verdict,
-            goal=review.goal,
-            efficiency=review.efficiency,
-            error_handling=review.error_handling,
-            note_quality=review.note_quality,
-            reason=review.reason,
-            redundant_steps=review.redundant_steps,
-            comments=[(c.step_index, c.text) for c in review.comments],
-            when=datetime.fromisoformat(review.created_at),
-        )
+        store_review(db, session_id, review)
 
     return save
 
