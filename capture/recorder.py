@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
 import platform
@@ -10,11 +11,8 @@ import threading
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Protocol
-
-from sqlalchemy import select
 
 from capture.clock import SessionClock
 from capture.errors import DemotraceError
@@ -41,8 +39,14 @@ from capture.segment import SegmentationRules, Step
 from capture.segment.settle import Settling
 from capture.store.blobs import BlobStore
 from capture.store.database import Database
-from capture.store.lease import claim, new_owner, release
-from capture.store.models import EventRow, SessionRow
+from capture.store.lease import new_owner
+from capture.store.recording_sessions import (
+    NewSession,
+    close_session,
+    continue_session,
+    create_session,
+    segmentation_rules,
+)
 from capture.store.steps import resegment
 from capture.store.usage import StoreUsage, store_usage
 from capture.version import app_version
@@ -339,12 +343,7 @@ class Recorder:
         return list(self._live.steps) if self._live is not None else []
 
     def _rules(self) -> SegmentationRules:
-        with self._db.session() as s:
-            row = s.get(SessionRow, self.session_id)
-            assert row is not None
-            return RecordingRules.from_json(row.rules).segmentation(
-                row.double_click_ms, row.double_click_px
-            )
+        return segmentation_rules(self._db, self.session_id)
 
     def _on_event(self, event: RawEvent) -> None:
         command = None
@@ -461,61 +460,43 @@ class Recorder:
         owner: str,
         task_id: str | None,
     ) -> None:
-        with self._db.session() as s:
-            s.add(
-                SessionRow(
-                    id=session_id,
-                    task=task,
-                    task_id=task_id,
-                    status="recording",
-                    created_at=datetime.fromtimestamp(clock.wall_start_ns / 1e9, UTC),
-                    wall_start_ns=clock.wall_start_ns,
-                    duration_ns=0,
-                    platform=f"{platform.system()} {platform.release()} ({_display_server()})",
-                    app_version=app_version(),
-                    hostname=socket.gethostname(),
-                    username=_username(),
-                    screen=screen.to_json(),
-                    scale=screen.scale,
-                    double_click_ms=screen.double_click_ms,
-                    double_click_px=screen.double_click_px,
-                    fps=self._fps,
-                    rules=self.rules.to_json(),
-                    lease_owner=owner,
-                    lease_heartbeat=datetime.now(UTC),
-                    stop_reason="",
-                )
-            )
-            s.commit()
+        create_session(
+            self._db,
+            NewSession(
+                id=session_id,
+                task=task,
+                task_id=task_id,
+                wall_start_ns=clock.wall_start_ns,
+                platform=f"{platform.system()} {platform.release()} ({_display_server()})",
+                app_version=app_version(),
+                hostname=socket.gethostname(),
+                username=_username(),
+                screen=screen.to_json(),
+                scale=screen.scale,
+                double_click_ms=screen.double_click_ms,
+                double_click_px=screen.double_click_px,
+                fps=self._fps,
+                rules=self.rules,
+                owner=owner,
+            ),
+        )
 
     def _take_over(self, session_id: str, owner: str) -> tuple[SessionClock, int]:
         """Claim an existing session for this recorder; refuse if a live recorder holds it."""
-        with self._db.session() as s:
-            row = claim(s, session_id, owner)
-            last_seq = s.scalar(
-                select(EventRow.seq)
-                .where(EventRow.session_id == session_id)
-                .order_by(EventRow.seq.desc())
-                .limit(1)
-            )
-            # Continue the session's own timeline one second after what it holds.
-            base = self._clock_factory()
-            offset = row.duration_ns + 1_000_000_000
-            clock = SessionClock(
-                origin_ns=base.origin_ns - offset,
-                wall_start_ns=row.wall_start_ns,
-                _monotonic=base._monotonic,
-            )
-            s.commit()
-        return clock, (last_seq + 1) if last_seq is not None else 0
+        held = continue_session(self._db, session_id, owner)
+        # Continue the session's own timeline one second after what it holds.
+        base = self._clock_factory()
+        clock = SessionClock(
+            origin_ns=base.origin_ns - (held.duration_ns + 1_000_000_000),
+            wall_start_ns=held.wall_start_ns,
+            _monotonic=base._monotonic,
+        )
+        return clock, held.next_seq
 
     def _close_session(self, status: str, reason: str, duration_ns: int) -> None:
-        try:
-            with self._db.session() as s:
-                release(s, self.session_id, self._owner, status, reason, duration_ns)
-                s.commit()
-        except Exception:  # noqa: BLE001 - a full disk may refuse even this; the data is safe
-            pass
+        # A full disk may refuse even this; what was recorded is safe all the same.
+        with contextlib.suppress(Exception):
+            close_session(self._db, self.session_id, self._owner, status, reason, duration_ns)
 
 
 def _first_line(exc: BaseException) -> str:
