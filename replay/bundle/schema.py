@@ -15,6 +15,7 @@ from capture.segment import Step
 from capture.segment.steps import EVENT_KEYS, LATER_KEYS, STEP_KEYS, StepFormatError
 from replay.bundle.errors import BundleError
 from replay.bundle.fields import Fields
+from replay.review import review_to_json
 from replay.trajectory import (
     FrameInfo,
     Monitor,
@@ -184,26 +185,8 @@ def step_json(step: Step, names: Mapping[str, str]) -> dict[str, Any]:
 
 
 def review_json(review: Review) -> dict[str, Any]:
-    return {
-        "reviewer": review.reviewer,
-        "created_at": review.created_at,
-        "verdict": review.verdict,
-        "goal": review.goal,
-        "efficiency": review.efficiency,
-        "error_handling": review.error_handling,
-        "note_quality": review.note_quality,
-        "reason": review.reason,
-        "redundant_steps": list(review.redundant_steps),
-        "comments": [
-            {
-                "step_index": c.step_index,
-                "text": c.text,
-                "resolved": c.resolved,
-                "created_at": c.created_at,
-            }
-            for c in review.comments
-        ],
-    }
+    """A review as the bundle keeps it: the same object ``demotrace reviews --json`` prints."""
+    return review_to_json(review)
 
 
 def event_json(event: RawEvent) -> dict[str, Any]:
