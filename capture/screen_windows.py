@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from capture.screen import Rect
+from capture.window import window_app, window_title
 
 SCAN_S = 0.5  # how often the window list is read
 
@@ -74,19 +75,11 @@ class X11TopWindows:
     def _app(self, window: Any) -> str:
         known = self._apps.get(window.id)
         if known is None:
-            wm_class = window.get_wm_class()
-            known = self._apps[window.id] = wm_class[1] if wm_class else ""
+            known = self._apps[window.id] = window_app(window)
         return known
 
     def _title(self, window: Any) -> str:
-        prop = window.get_full_property(self._net_name, self._utf8)
-        if prop is not None and prop.value:
-            value = prop.value
-            return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
-        name = window.get_wm_name()
-        if isinstance(name, bytes):
-            return name.decode("latin-1")
-        return name or ""
+        return window_title(window, self._net_name, self._utf8)
 
 
 class WindowScanner:

@@ -17,6 +17,24 @@ from capture.events import WindowChange
 POLL_S = 0.1
 
 
+def window_title(window: Any, net_wm_name: int, utf8_string: int) -> str:
+    """A window's title: _NET_WM_NAME (UTF-8), else WM_NAME (Latin-1)."""
+    prop = window.get_full_property(net_wm_name, utf8_string)
+    if prop is not None and prop.value:
+        value = prop.value
+        return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+    name = window.get_wm_name()
+    if isinstance(name, bytes):
+        return name.decode("latin-1")
+    return name or ""
+
+
+def window_app(window: Any) -> str:
+    """A window's application: the class part of WM_CLASS, or ""."""
+    wm_class = window.get_wm_class()
+    return wm_class[1] if wm_class else ""
+
+
 class X11ActiveWindow:
     """Reads (window id, title, app class) of the active window."""
 
@@ -73,18 +91,10 @@ class X11ActiveWindow:
         return None
 
     def _title(self, window: Any) -> str:
-        prop = window.get_full_property(self._net_name, self._utf8)
-        if prop is not None and prop.value:
-            value = prop.value
-            return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
-        name = window.get_wm_name()
-        if isinstance(name, bytes):
-            return name.decode("latin-1")
-        return name or ""
+        return window_title(window, self._net_name, self._utf8)
 
     def _app(self, window: Any) -> str:
-        wm_class = window.get_wm_class()
-        return wm_class[1] if wm_class else ""
+        return window_app(window)
 
 
 class WindowWatcher:
@@ -339,11 +349,4 @@ class X11Windows:
         )
 
     def _title(self, window: Any) -> str:
-        prop = window.get_full_property(self._net_name, self._utf8)
-        if prop is not None and prop.value:
-            value = prop.value
-            return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
-        name = window.get_wm_name()
-        if isinstance(name, bytes):
-            return name.decode("latin-1")
-        return name or ""
+        return window_title(window, self._net_name, self._utf8)
