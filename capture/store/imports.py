@@ -24,12 +24,11 @@ from capture.store.frames import FrameWriter
 from capture.store.models import (
     EventRow,
     FrameRow,
-    ReviewCommentRow,
-    ReviewRow,
     SessionRow,
     StepRow,
     TaskRow,
 )
+from capture.store.reviews import insert_review
 from capture.store.rows import event_row, step_row
 from capture.store.sessions import blob_store_for
 
@@ -148,7 +147,7 @@ def import_session(
             if rows:
                 s.execute(insert(StepRow), rows)
             for review in session.reviews:
-                _review(s, session.id, review)
+                insert_review(s, session.id, review)
             s.commit()
             added.clear()
     except SQLAlchemyError as exc:
@@ -201,31 +200,3 @@ def _session_row(session: ImportedSession) -> SessionRow:
         fps=session.fps,
         stop_reason="",
     )
-
-
-def _review(s: Any, session_id: str, review: Mapping[str, Any]) -> None:
-    row = ReviewRow(
-        session_id=session_id,
-        reviewer=review["reviewer"],
-        created_at=_when(review["created_at"]),
-        verdict=review["verdict"],
-        goal=review["goal"],
-        efficiency=review["efficiency"],
-        error_handling=review["error_handling"],
-        note_quality=review["note_quality"],
-        reason=review["reason"],
-        redundant_steps=list(review["redundant_steps"]),
-    )
-    s.add(row)
-    s.flush()
-    for c in review["comments"]:
-        s.add(
-            ReviewCommentRow(
-                review_id=row.id,
-                session_id=session_id,
-                step_index=c["step_index"],
-                text=c["text"],
-                resolved=c["resolved"],
-                created_at=_when(c["created_at"]) if c["created_at"] else row.created_at,
-            )
-        )

@@ -8,7 +8,7 @@ replay/ turns into its own objects.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -53,35 +53,66 @@ def add_review(
     with db.session() as s:
         if s.get(SessionRow, session_id) is None:
             raise SessionNotFoundError(f"no session {session_id}")
-        row = ReviewRow(
-            session_id=session_id,
-            reviewer=reviewer,
-            created_at=when,
-            verdict=verdict,
-            goal=goal,
-            efficiency=efficiency,
-            error_handling=error_handling,
-            note_quality=note_quality,
-            reason=reason,
-            redundant_steps=sorted(set(redundant_steps)),
+        row = insert_review(
+            s,
+            session_id,
+            {
+                "reviewer": reviewer,
+                "created_at": when.isoformat(),
+                "verdict": verdict,
+                "goal": goal,
+                "efficiency": efficiency,
+                "error_handling": error_handling,
+                "note_quality": note_quality,
+                "reason": reason,
+                "redundant_steps": sorted(set(redundant_steps)),
+                "comments": [
+                    {"step_index": i, "text": text, "resolved": False, "created_at": ""}
+                    for i, text in comments
+                ],
+            },
         )
-        s.add(row)
-        s.flush()
-        for step_index, text in comments:
-            s.add(
-                ReviewCommentRow(
-                    review_id=row.id,
-                    session_id=session_id,
-                    step_index=step_index,
-                    text=text,
-                    resolved=False,
-                    created_at=when,
-                )
-            )
-        s.flush()
         _follow_newest_verdict(s, session_id)
         s.commit()
         return int(row.id)
+
+
+def insert_review(s: Session, session_id: str, review: Mapping[str, Any]) -> ReviewRow:
+    """One review record (the shape ``reviews_of`` returns) and its comments, in ``s``.
+
+    A comment without its own ``created_at`` takes the review's.
+    """
+    row = ReviewRow(
+        session_id=session_id,
+        reviewer=review["reviewer"],
+        created_at=_when(review["created_at"]),
+        verdict=review["verdict"],
+        goal=review["goal"],
+        efficiency=review["efficiency"],
+        error_handling=review["error_handling"],
+        note_quality=review["note_quality"],
+        reason=review["reason"],
+        redundant_steps=list(review["redundant_steps"]),
+    )
+    s.add(row)
+    s.flush()
+    for c in review["comments"]:
+        s.add(
+            ReviewCommentRow(
+                review_id=row.id,
+                session_id=session_id,
+                step_index=c["step_index"],
+                text=c["text"],
+                resolved=c["resolved"],
+                created_at=_when(c["created_at"]) if c["created_at"] else row.created_at,
+            )
+        )
+    s.flush()
+    return row
+
+
+def _when(text: str) -> datetime:
+    return _aware(datetime.fromisoformat(text))
 
 
 def _follow_newest_verdict(s: Session, session_id: str) -> None:
