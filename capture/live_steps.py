@@ -20,12 +20,14 @@ import itertools
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from capture.events import Marker, RawEvent, Target, WindowChange
 from capture.segment import LateInputError, LiveSegmenter, SegmentationRules, Step
 from capture.store.steps import add_steps
+
+if TYPE_CHECKING:  # the writer's open transaction, passed through to the store
+    from sqlalchemy.orm import Session
 
 Written = RawEvent | Marker | WindowChange | Target | tuple[int, float]
 
