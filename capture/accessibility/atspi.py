@@ -20,6 +20,27 @@ APPS_TTL_S = 2.0  # how long the list of accessible applications is trusted
 SILENT_S = 5.0  # an application that did not answer is skipped this long
 MENU_ROLES = frozenset({"menu bar", "menu item", "menu", "popup menu"})
 MENU_DEPTH = 4
+# Containers of an open combo box's items; the focus is on one of them or an item.
+LIST_ROLES = frozenset({"list", "list box", "menu", "popup menu", "tree", "table"})
+POPUP_LEVELS = 3  # from the focused element up to the list it is in
+# A control's own text, which a browser makes an element of its own under the control.
+TEXT_LEAVES = frozenset({"static", "label"})
+CONTROL_ROLES = frozenset(
+    {
+        "push button",
+        "toggle button",
+        "check box",
+        "radio button",
+        "link",
+        "menu item",
+        "check menu item",
+        "radio menu item",
+        "list item",
+        "page tab",
+        "tree item",
+        "combo box",
+    }
+)
 
 
 class PopupGone(Exception):
@@ -252,9 +273,20 @@ class AtspiElements:
                 # Qt lists a menu bar's open menu under its menu item, not as a top-level.
                 menu = self._open_menu(app, best[1], x, y, deadline)
                 if menu is None:
-                    raise PopupGone  # closed by the click itself: the window below is not it
+                    # Nor a combo box's list: that one is found through the focus.
+                    item = self._in_focused_popup(app, x, y, deadline)
+                    if item is None:
+                        raise PopupGone  # closed by the click itself: the window below is not it
+                    return self._describe(item[0], item[1], deadline)
                 start = menu
-            return self._descend(app, start, x, y, deadline)
+            deepest = self._descend(app, start, x, y, deadline)
+            if popup and deepest == (app, start):
+                # A popup top-level with nothing in it (Chromium's <select> list): its
+                # items are under the combo box in the page, found through the focus.
+                item = self._in_focused_popup(app, x, y, deadline)
+                if item is not None:
+                    deepest = item
+            return self._describe(deepest[0], deepest[1], deadline)
         except DBusErrorResponse:
             return None  # the element went away, or the app does not implement it
 
@@ -278,7 +310,48 @@ class AtspiElements:
             level = below
         return None
 
-    def _descend(self, app: str, path: str, x: int, y: int, deadline: float) -> Element:
+    def _in_focused_popup(
+        self, app: str, x: int, y: int, deadline: float
+    ) -> tuple[str, str] | None:
+        """The item at the point in the list that has the keyboard: an open combo box's.
+
+        Toolkits put a combo box's open list under the combo box, not under the
+        popup window it is drawn in (Qt, Chromium), so hit-testing the popup finds
+        nothing; but the list, or its current item, has the focus while it is open.
+        """
+        focus = self._focus.focus_of(app) if self._focus is not None else None
+        if focus is None:
+            return None
+        bus, node = app, focus
+        for _ in range(POPUP_LEVELS):
+            if self._role(deadline, bus, node) in LIST_ROLES:
+                item = self._item_at(bus, node, x, y, deadline)
+                if item is not None:
+                    return self._descend(item[0], item[1], x, y, deadline)
+            parent = self._property(deadline, bus, node, "Parent")
+            if parent[1] in (NULL_PATH, ROOT_PATH):
+                return None
+            bus, node = str(parent[0]), str(parent[1])
+        return None
+
+    def _item_at(
+        self, bus: str, node: str, x: int, y: int, deadline: float
+    ) -> tuple[str, str] | None:
+        """The child of a list at the point; else the one row at its height (Chromium
+        gives a <select>'s items only the width of their text)."""
+        row = []
+        for child_bus, child in self._call(deadline, bus, node, ACCESSIBLE, "GetChildren")[0]:
+            cx, cy, cw, ch = self._call(
+                deadline, child_bus, child, COMPONENT, "GetExtents", "u", (0,)
+            )[0]
+            if cy <= y < cy + ch:
+                if cx <= x < cx + cw:
+                    return str(child_bus), str(child)
+                row.append((str(child_bus), str(child)))
+        return row[0] if len(row) == 1 else None
+
+    def _descend(self, app: str, path: str, x: int, y: int, deadline: float) -> tuple[str, str]:
+        """The deepest element at the point, from ``path`` down."""
         trail = [(app, path)]
         for _ in range(MAX_DEPTH):
             bus, child = self._call(
@@ -293,29 +366,32 @@ class AtspiElements:
             if child == NULL_PATH or (bus, child) in trail:
                 break
             trail.append((bus, child))
-        return self._describe(trail[-1][0], trail[-1][1], deadline)
+        return trail[-1]
 
     def _describe(self, bus: str, node: str, deadline: float) -> Element:
         # The path by the parent chain: a toolkit may answer a point with a
         # grandchild directly (a list's item), skipping levels on the way down.
-        names = []
+        chain: list[tuple[str, str, str, str]] = []  # bus, path, role, name; the element first
         current = (bus, node)
         for _ in range(MAX_DEPTH):
             role = self._role(deadline, current[0], current[1])
-            names.append((role, self._property(deadline, current[0], current[1], "Name")))
+            name = self._property(deadline, current[0], current[1], "Name")
+            chain.append((current[0], current[1], role, name))
             parent = self._property(deadline, current[0], current[1], "Parent")
             if parent[1] in (NULL_PATH, ROOT_PATH):
                 break
             current = (parent[0], parent[1])
-        names.reverse()
+        if len(chain) > 1 and chain[0][2] in TEXT_LEAVES and chain[1][2] in CONTROL_ROLES:
+            chain = chain[1:]  # the words on a button (Chromium): the button is what was hit
+        bus, node = chain[0][0], chain[0][1]
         bits = self._call(deadline, bus, node, ACCESSIBLE, "GetState")[0]
         box = self._call(deadline, bus, node, COMPONENT, "GetExtents", "u", (0,))[0]
         return Element(
-            role=names[-1][0],
-            name=names[-1][1],
+            role=chain[0][2],
+            name=chain[0][3],
             states=state_names(bits),
             bbox=(box[0], box[1], box[2], box[3]),
-            path=tuple(names),
+            path=tuple((role, name) for _, _, role, name in reversed(chain)),
         )
 
 

@@ -2,9 +2,11 @@
 
 Run as ``python -m scripted.apps.accessible --title T --geometry X,Y,W,H``. It
 has a menu bar (File > Save), a ``Submit`` button, a ``Name`` field, a
-``Password`` field and a ``Remember me`` check box. Once shown it prints one
-JSON line with the global rectangles of its widgets and ``ready``; when the
-File menu opens it prints ``{"menu": {"Save": [x, y, w, h]}}``.
+``Password`` field, a ``Remember me`` check box and a ``Colour`` combo box.
+Once shown it prints one JSON line with the global rectangles of its widgets
+and ``ready``; when the File menu opens it prints ``{"menu": {"Save": [x, y,
+w, h]}}``, when the combo box's list opens ``{"popup": {item: [x, y, w, h]}}``,
+and when an item is chosen ``{"chosen": item}``.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtWidgets import (
         QApplication,
         QCheckBox,
+        QComboBox,
         QLineEdit,
         QMainWindow,
         QPushButton,
@@ -59,6 +62,28 @@ def main(argv: list[str] | None = None) -> int:
     remember = QCheckBox("Remember me", central)
     remember.setGeometry(20, 180, 200, 30)
     widgets["remember"] = remember
+
+    class Combo(QComboBox):
+        def showPopup(self) -> None:
+            super().showPopup()
+            QTimer.singleShot(150, popup_shown)
+
+    colour = Combo(central)
+    colour.setAccessibleName("Colour")
+    colour.addItems(["Red", "Green", "Blue"])
+    colour.setGeometry(20, 230, 200, 30)
+    widgets["colour"] = colour
+
+    def popup_shown() -> None:
+        view = colour.view()
+        items = {}
+        for row in range(colour.count()):
+            box = view.visualRect(view.model().index(row, 0))
+            top_left = view.viewport().mapToGlobal(box.topLeft())
+            items[colour.itemText(row)] = [top_left.x(), top_left.y(), box.width(), box.height()]
+        say({"popup": items})
+
+    colour.activated.connect(lambda row: say({"chosen": colour.itemText(row)}))
 
     def rect(widget: QWidget) -> list[int]:
         top_left = widget.mapToGlobal(QPoint(0, 0))
