@@ -150,6 +150,9 @@ class TargetLookup:
     def _at_press(self, t_ns: int, x: int, y: int, behind: bool, queued: float) -> Target:
         assert self._windows is not None
         window = self._windows.at(x, y)
+        if window is not None and window.popup and self._windows.opened_since(x, y, queued):
+            # The press opened the popup now under it: it landed on the window below.
+            window = replace(window, popup=False)
         if window is None or not window.popup:
             closed = self._windows.closed_popup_at(x, y, queued - POPUP_SLACK_S)
             if closed is not None:

@@ -286,7 +286,10 @@ class AtspiElements:
                 item = self._in_focused_popup(app, x, y, deadline)
                 if item is not None:
                     deepest = item
-            return self._describe(deepest[0], deepest[1], deadline)
+            # Not in a popup, a combo box's list is not what was pressed: it opened on
+            # this press, over the box (GTK), and is in the tree before the lookup.
+            in_window = window is not None and not popup
+            return self._describe(deepest[0], deepest[1], deadline, up_to_combo=in_window)
         except DBusErrorResponse:
             return None  # the element went away, or the app does not implement it
 
@@ -368,7 +371,7 @@ class AtspiElements:
             trail.append((bus, child))
         return trail[-1]
 
-    def _describe(self, bus: str, node: str, deadline: float) -> Element:
+    def _describe(self, bus: str, node: str, deadline: float, up_to_combo: bool = False) -> Element:
         # The path by the parent chain: a toolkit may answer a point with a
         # grandchild directly (a list's item), skipping levels on the way down.
         chain: list[tuple[str, str, str, str]] = []  # bus, path, role, name; the element first
@@ -381,7 +384,10 @@ class AtspiElements:
             if parent[1] in (NULL_PATH, ROOT_PATH):
                 break
             current = (parent[0], parent[1])
-        if len(chain) > 1 and chain[0][2] in TEXT_LEAVES and chain[1][2] in CONTROL_ROLES:
+        combo = [i for i, link in enumerate(chain) if link[2] == "combo box"]
+        if up_to_combo and combo:
+            chain = chain[combo[0] :]
+        elif len(chain) > 1 and chain[0][2] in TEXT_LEAVES and chain[1][2] in CONTROL_ROLES:
             chain = chain[1:]  # the words on a button (Chromium): the button is what was hit
         bus, node = chain[0][0], chain[0][1]
         bits = self._call(deadline, bus, node, ACCESSIBLE, "GetState")[0]

@@ -281,3 +281,46 @@ def test_a_password_field_is_known_as_soon_as_it_has_the_focus(
         assert signals[-1] is False, signals
     finally:
         elements.close()
+
+
+def test_an_item_of_an_open_combo_box_list(
+    desktop: Desktop,
+    apps: tuple[AccessibleApp, AccessibleApp],
+    gtk_app: AccessibleApp,
+    tmp_path: Path,
+) -> None:
+    """Qt puts the open list under the combo box, not under its popup window; GTK
+    makes the popup a top-level of its own. Both items are found."""
+    left, _ = apps
+    url = sqlite_url(tmp_path / "combo.db")
+    rec = start_recorder(desktop, url)  # type: ignore[arg-type]
+    chosen = []
+    for app, combo, item in ((left, "colour", "Green"), (gtk_app, "size", "Medium")):
+        click(desktop, app.center(combo), pause=0)
+        x, y, w, h = app.wait_for("popup")[item]
+        at = (x + w // 2, y + h // 2)
+        # A hand holds a button for a tenth of a second; the list closes on release.
+        desktop.xdotool("mousemove", str(at[0]), str(at[1]))
+        desktop.xdotool("mousedown", "1", "sleep", "0.15", "mouseup", "1")
+        assert app.wait_for("chosen") == item
+        chosen.append(at)
+        time.sleep(0.3)
+    assert rec.stop() == 0, rec.stderr_text
+    steps = steps_of(desktop, url, rec.session_id)
+    clicks = [s for s in steps if s["action"]["type"] == "click"]
+    assert len(clicks) == 4, [s["action"] for s in steps]
+    expected = [
+        ("Left window", left.center("colour"), "combo box", "Red"),  # Qt names it by its text
+        ("Left window", chosen[0], "list item", "Green"),
+        ("GTK window", gtk_app.center("size"), "combo box", "Size"),
+        ("GTK window", chosen[1], "menu item", "Medium"),
+    ]
+    for step, (title, at, role, name) in zip(clicks, expected, strict=True):
+        assert step["window"]["title"] == title
+        element = step["element"]
+        assert "role" in element, (title, role, name, element)
+        assert (element["role"], element["name"]) == (role, name), element
+        assert inside(at, element["bbox"]), (at, element)
+        assert element["path"][0]["name"] == title
+    for item in (clicks[1], clicks[3]):
+        assert "combo box" in [p["role"] for p in item["element"]["path"]]

@@ -69,6 +69,9 @@ class FakeWindows:
     def closed_popup_at(self, x: int, y: int, since: float) -> WindowInfo | None:
         return None
 
+    def opened_since(self, x: int, y: int, since: float) -> bool:
+        return False
+
     def watch(self) -> None:
         pass
 
