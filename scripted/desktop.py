@@ -129,9 +129,12 @@ class AccessibleApp:
         stop_process(self.proc)
 
 
-def start_accessible_app(desktop: Desktop, title: str, geometry: str) -> AccessibleApp:
+def start_accessible_app(
+    desktop: Desktop, title: str, geometry: str, options: tuple[str, ...] = ()
+) -> AccessibleApp:
     """scripted/apps/accessible.py (Qt)."""
-    return _start(desktop, [sys.executable, "-m", "scripted.apps.accessible"], title, geometry)
+    argv = [sys.executable, "-m", "scripted.apps.accessible", *options]
+    return _start(desktop, argv, title, geometry)
 
 
 def start_gtk_app(desktop: Desktop, title: str, geometry: str) -> AccessibleApp:

@@ -111,6 +111,11 @@ class AtspiElements:
         if self._on_password is not None:
             self._on_password(role in PASSWORD_ROLES)
 
+    def focus_moved_since(self, since: float, timeout_s: float) -> bool:
+        if self._focus is None:
+            return False
+        return self._focus.moved_since(since, timeout_s)
+
     def focused(self, window: WindowInfo, timeout_s: float) -> ElementLookup:
         """The element that has the keyboard in ``window``'s application."""
         deadline = time.monotonic() + timeout_s

@@ -1,6 +1,7 @@
 """A small Qt window with accessible widgets, for the tests of where actions land.
 
-Run as ``python -m scripted.apps.accessible --title T --geometry X,Y,W,H``. It
+Run as ``python -m scripted.apps.accessible --title T --geometry X,Y,W,H``
+(``--slow-focus S``: the password field takes S seconds to take the focus). It
 has a menu bar (File > Save), a ``Submit`` button, a ``Name`` field, a
 ``Password`` field, a ``Remember me`` check box and a ``Colour`` combo box.
 Once shown it prints one JSON line with the global rectangles of its widgets
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 
 from scripted.apps.form import parse_geometry
 
@@ -22,9 +24,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--title", default="accessible app")
     parser.add_argument("--geometry", type=parse_geometry, default=(0, 0, 500, 400))
+    parser.add_argument(
+        "--slow-focus",
+        type=float,
+        default=0.0,
+        help="seconds the password field takes to take the focus (a busy application)",
+    )
     args = parser.parse_args(argv)
 
     from PySide6.QtCore import QPoint, QTimer
+    from PySide6.QtGui import QFocusEvent
     from PySide6.QtWidgets import (
         QApplication,
         QCheckBox,
@@ -54,7 +63,13 @@ def main(argv: list[str] | None = None) -> int:
     name.setAccessibleName("Name")
     name.setGeometry(20, 80, 300, 30)
     widgets["name"] = name
-    password = QLineEdit(central)
+
+    class PasswordField(QLineEdit):
+        def focusInEvent(self, event: QFocusEvent) -> None:
+            time.sleep(args.slow_focus)  # keys typed meanwhile wait in the X server
+            super().focusInEvent(event)
+
+    password = PasswordField(central)
     password.setAccessibleName("Password")
     password.setEchoMode(QLineEdit.EchoMode.Password)
     password.setGeometry(20, 130, 300, 30)
