@@ -220,11 +220,23 @@ class AtspiElements:
     def _apps_of(self, window: WindowInfo | None, deadline: float) -> list[str]:
         """The accessible applications that may own ``window``: by its process id."""
         now = time.monotonic()
-        if now - self._apps[0] > APPS_TTL_S:
-            children = self._call(
-                deadline, "org.a11y.atspi.Registry", ROOT_PATH, ACCESSIBLE, "GetChildren"
-            )[0]
-            self._apps = (now, [bus for bus, _ in children])
+        fresh = now - self._apps[0] <= APPS_TTL_S
+        if not fresh:
+            self._list_apps(deadline)
+        out = self._apps_with_pid(window, deadline)
+        if not out and fresh and window is not None and window.pid is not None:
+            # An application started since the list was read: read it again, once.
+            self._list_apps(deadline)
+            out = self._apps_with_pid(window, deadline)
+        return out
+
+    def _list_apps(self, deadline: float) -> None:
+        children = self._call(
+            deadline, "org.a11y.atspi.Registry", ROOT_PATH, ACCESSIBLE, "GetChildren"
+        )[0]
+        self._apps = (time.monotonic(), [bus for bus, _ in children])
+
+    def _apps_with_pid(self, window: WindowInfo | None, deadline: float) -> list[str]:
         apps = self._apps[1]
         if window is None or window.pid is None:
             return list(apps)
