@@ -7,7 +7,10 @@ has a menu bar (File > Save), a ``Submit`` button, a ``Name`` field, a
 Once shown it prints one JSON line with the global rectangles of its widgets
 and ``ready``; when the File menu opens it prints ``{"menu": {"Save": [x, y,
 w, h]}}``, when the combo box's list opens ``{"popup": {item: [x, y, w, h]}}``,
-and when an item is chosen ``{"chosen": item}``.
+and when an item is chosen ``{"chosen": item}``. A right click on the window's
+background opens a context menu with ``Clear form``; once shown it prints
+``{"context": {"Clear form": [x, y, w, h]}}``, and the item prints
+``{"cleared": true}``.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    from PySide6.QtCore import QPoint, QTimer
+    from PySide6.QtCore import QPoint, Qt, QTimer
     from PySide6.QtGui import QFocusEvent
     from PySide6.QtWidgets import (
         QApplication,
@@ -40,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         QComboBox,
         QLineEdit,
         QMainWindow,
+        QMenu,
         QPushButton,
         QWidget,
     )
@@ -122,6 +126,24 @@ def main(argv: list[str] | None = None) -> int:
         top_left = menu.mapToGlobal(geometry.topLeft())
         say({"menu": {"Save": [top_left.x(), top_left.y(), geometry.width(), geometry.height()]}})
 
+    context = QMenu(central)
+    clear = context.addAction("Clear form")
+    clear.triggered.connect(lambda: say({"cleared": True}))
+
+    def context_shown() -> None:
+        geometry = context.actionGeometry(clear)
+        top_left = context.mapToGlobal(geometry.topLeft())
+        say(
+            {
+                "context": {
+                    "Clear form": [top_left.x(), top_left.y(), geometry.width(), geometry.height()]
+                }
+            }
+        )
+
+    central.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+    central.customContextMenuRequested.connect(lambda at: context.popup(central.mapToGlobal(at)))
+    context.aboutToShow.connect(lambda: QTimer.singleShot(150, context_shown))
     menu.aboutToShow.connect(lambda: QTimer.singleShot(150, menu_shown))
     save.triggered.connect(lambda: say({"saved": True}))
     window.show()
