@@ -29,6 +29,9 @@ LEAF_ROLES = frozenset(
 )  # fmt: skip
 # Containers of an open combo box's items; the focus is on one of them or an item.
 LIST_ROLES = frozenset({"list", "list box", "menu", "popup menu", "tree", "table"})
+# A web page that answers a point with itself may not know yet: it is asked again.
+DOCUMENT_ROLES = frozenset({"document web", "document frame"})
+HIT_AGAIN_S = 0.03
 POPUP_LEVELS = 3  # from the focused element up to the list it is in
 # A control's own text, which a browser makes an element of its own under the control.
 TEXT_LEAVES = frozenset({"static", "label"})
@@ -307,12 +310,18 @@ class AtspiElements:
                     raise PopupGone  # closed by the click itself: the window below is not it
                 start = menu
             deepest = self._descend(app, start, x, y, deadline)
+            if deepest != (app, start) and self._role(deadline, *deepest) in DOCUMENT_ROLES:
+                # Chromium answers from its last hit test, else from bounds it may not
+                # have yet, and asks the page meanwhile: the page's answer comes soon.
+                time.sleep(min(HIT_AGAIN_S, max(0.0, deadline - time.monotonic())))
+                deepest = self._descend(app, start, x, y, deadline)
             if popup and deepest == (app, start):
                 # A popup top-level with nothing in it (Chromium's <select> list): its
                 # items are under the combo box in the page, found through the focus.
                 item = self._in_focused_popup(app, x, y, deadline)
-                if item is not None:
-                    deepest = item
+                if item is None:
+                    raise PopupGone  # closed (the focus went back to the box): nothing to say
+                deepest = item
             # Not in a popup, a combo box's list is not what was pressed: it opened on
             # this press, over the box (GTK), and is in the tree before the lookup.
             in_window = window is not None and not popup
