@@ -9,6 +9,12 @@ looked up again when the focus may have moved). Listener threads never wait:
 a slow or hung application costs the worker one bounded lookup, after which
 it is skipped for a while, and a worker that fell behind looks up windows
 only.
+
+Typing into a password field leaves the worker as the secret placeholder,
+whatever secret mode said when the keys were heard: the first keys after Tab
+reach the recorder before the application says a password field has the
+focus, so the first key after a focus-moving key waits here (300 ms at most)
+for that news.
 """
 
 from __future__ import annotations
