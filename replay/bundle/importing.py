@@ -76,6 +76,9 @@ def imported_session(
         events=events,
         steps=traj.steps,
         reviews=[review_json(r) for r in traj.reviews],
+        rules=traj.rules,
+        edits=traj.edits,
+        targets=traj.targets,
     )
 
 

@@ -7,6 +7,9 @@ written before the next is read, so memory stays flat however long the session.
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -17,15 +20,17 @@ import numpy as np
 from replay.bundle import png
 from replay.bundle.pipeline import ordered_map
 from replay.bundle.reader import EVENTS, TRAJECTORY, frame_file
-from replay.bundle.schema import event_json, trajectory_json
+from replay.bundle.schema import VIDEO_FILE, VideoInfo, event_json, trajectory_json
 from replay.png import encode
-from replay.trajectory import TrajectorySource
+from replay.trajectory import ContextFrames, Trajectory, TrajectorySource
 
 Progress = Callable[[int, int], None]
 
 
 class _Sink(Protocol):
     def write(self, name: str, data: bytes, compress: bool) -> None: ...
+
+    def move_in(self, name: str, path: Path) -> None: ...
 
     def close(self) -> None: ...
 
@@ -37,6 +42,11 @@ class _Directory:
 
     def write(self, name: str, data: bytes, compress: bool) -> None:
         (self.root / name).write_bytes(data)
+
+    def move_in(self, name: str, path: Path) -> None:
+        """Make the file at ``path`` the bundle's ``name`` (stored as it is)."""
+        path.replace(self.root / name)
+        (self.root / name).chmod(0o644)  # a temporary file starts private
 
     def close(self) -> None:
         pass
@@ -53,6 +63,16 @@ class _Zip:
         method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
         self.zip.writestr(info, data, method)
 
+    def move_in(self, name: str, path: Path) -> None:
+        """Copy the file at ``path`` in as ``name``, uncompressed, in chunks; then remove it."""
+        info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+        info.external_attr = 0o644 << 16
+        info.compress_type = zipfile.ZIP_STORED
+        info.file_size = path.stat().st_size
+        with path.open("rb") as src, self.zip.open(info, "w", force_zip64=True) as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+        path.unlink()
+
     def close(self) -> None:
         self.zip.close()
 
@@ -65,8 +85,16 @@ def is_zip(path: Path) -> bool:
     return path.suffix.lower() == ".zip"
 
 
-def write_bundle(source: TrajectorySource, out: Path, progress: Progress | None = None) -> None:
-    """Write ``source`` to ``out`` (which must not exist); ``progress(done, total)`` per frame."""
+def write_bundle(
+    source: TrajectorySource,
+    out: Path,
+    progress: Progress | None = None,
+    video: ContextFrames | None = None,
+) -> None:
+    """Write ``source`` to ``out`` (which must not exist); ``progress(done, total)`` per frame.
+
+    With ``video`` (the same session's kept frames), the bundle gets ``context.mp4``.
+    """
     traj = source.trajectory
     sink: _Sink = _Zip(out) if is_zip(out) else _Directory(out)
     try:
@@ -84,9 +112,14 @@ def write_bundle(source: TrajectorySource, out: Path, progress: Progress | None 
                 written.add(name)
             if progress is not None:
                 progress(done, len(refs))
-        lines = [json.dumps(event_json(e), ensure_ascii=False) for e in source.events()]
+        targets = traj.targets
+        lines = [
+            json.dumps(event_json(e, targets.get(e.seq)), ensure_ascii=False)
+            for e in source.events()
+        ]
         sink.write(EVENTS, ("\n".join(lines) + "\n" if lines else "").encode(), compress=True)
-        document = trajectory_json(traj, names)
+        info = None if video is None else _context_video(video, traj, out, sink)
+        document = trajectory_json(traj, names, info)
         sink.write(
             TRAJECTORY,
             json.dumps(document, ensure_ascii=False, indent=1).encode(),
@@ -94,3 +127,21 @@ def write_bundle(source: TrajectorySource, out: Path, progress: Progress | None 
         )
     finally:
         sink.close()
+
+
+def _context_video(
+    video: ContextFrames, traj: Trajectory, out: Path, sink: _Sink
+) -> VideoInfo | None:
+    """Encode the context video beside ``out``, then move it into the bundle."""
+    from replay.bundle.video import encode_context
+
+    handle, name = tempfile.mkstemp(prefix=".context-", suffix=".mp4", dir=out.parent)
+    os.close(handle)
+    tmp = Path(name)
+    try:
+        info = encode_context(video, traj.screen, traj.fps, tmp)
+        if info is not None:
+            sink.move_in(VIDEO_FILE, tmp)
+        return info
+    finally:
+        tmp.unlink(missing_ok=True)
