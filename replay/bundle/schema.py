@@ -16,7 +16,7 @@ from capture.events import EventKind, RawEvent, Target
 from capture.hotkeys import CONTROL_HOTKEYS
 from capture.recording_rules import RecordingRules, RulesError
 from capture.segment import EditError, EditRecord, Step
-from capture.segment.edits import OPS
+from capture.segment.edits import OPS, RELABEL_FIELDS
 from capture.segment.steps import EVENT_KEYS, LATER_KEYS, STEP_KEYS, StepFormatError
 from replay.bundle.errors import BundleError
 from replay.bundle.fields import Fields
@@ -371,10 +371,34 @@ def read_rules(data: dict[str, Any] | None) -> dict[str, Any] | None:
     return rules.to_json()
 
 
+# Each edit's arguments (capture/segment/edits.py): required, then optional.
+EDIT_ARGS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "merge": (("index",), ("action",)),
+    "split": (("index", "at_seq"), ()),
+    "delete": (("index",), ()),
+    "reorder": (("index", "to"), ()),
+    "relabel": (("index", "fields"), ()),
+}
+
+
 def read_edit(data: Any, i: int) -> EditRecord:
     path = f"edits[{i}]"
     ef = Fields(data, EDIT_KEYS, path)
-    ef.text("who"), ef.choice("op", OPS), ef.obj("args")
+    ef.text("who"), ef.obj("args")
+    op = str(ef.choice("op", OPS))
+    required, optional = EDIT_ARGS[op]
+    args = data["args"]
+    present = tuple(k for k in (*required, *optional) if k in args or k in required)
+    af = Fields(args, present, f"{path}.args")
+    for key in ("index", "at_seq", "to"):
+        if key in present:
+            af.integer(key, 0)
+    if op == "merge" and "action" in args:
+        af.obj("action")
+    if op == "relabel":
+        unknown = sorted(set(af.obj("fields")) - RELABEL_FIELDS)
+        if unknown:
+            raise BundleError(f"{path}.args.fields: {unknown[0]!r} cannot be relabelled")
     if datetime.fromisoformat(ef.instant("when")).tzinfo is None:
         raise BundleError(f"{path}.when must carry a UTC offset, got {data['when']!r:.60}")
     try:

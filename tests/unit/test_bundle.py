@@ -248,6 +248,43 @@ def test_malformed_trajectory_json(
     assert str(err.value).startswith(str(bundle))
 
 
+V2_CASES = [
+    ("unknown edit", _set("edits.0.op", "rename"), r"edits\[0\]\.op must be one of"),
+    ("edit time without offset", _set("edits.0.when", "2026-01-02T04:00:00"), "UTC offset"),
+    ("edit without index", _drop("edits.0.args.index"), r"'index' in edits\[0\]\.args"),
+    ("edit index negative", _set("edits.1.args.index", -1), r"args\.index must be an integer"),
+    ("edit argument unknown", _set("edits.0.args.at_seq", 3), "unknown field 'at_seq'"),
+    ("relabel unknown", _set("edits.0.args.fields", {"colour": 1}), "cannot be relabelled"),
+    ("hotkey missing", _drop("rules.hotkeys.mark"), "missing field 'mark' in rules.hotkeys"),
+    ("hotkeys alike", _set("rules.hotkeys.pause", "ctrl+alt+n"), "both the mark and the pause"),
+    ("hotkey typable", _set("rules.hotkeys.stop", "q"), "needs ctrl, alt or super"),
+    ("pause out of range", _set("rules.decision_pause_ms", 0), "decision pause must be"),
+    ("fraction out of range", _set("rules.decision_screen_change", 2), "must be a fraction"),
+    ("video field missing", _drop("context_video.fps"), "missing field 'fps' in context_video"),
+    ("no edits list", _drop("edits"), "missing field 'edits'"),
+]
+
+
+@pytest.mark.parametrize(("case", "change", "message"), V2_CASES, ids=[c[0] for c in V2_CASES])
+def test_malformed_version_2_fields(
+    tmp_path: Path, case: str, change: Callable[[dict[str, Any]], None], message: str
+) -> None:
+    bundle = copy_fixture(tmp_path, FIXTURE_V2)
+    edit_json(bundle, change)
+    with pytest.raises(BundleError, match=message) as err:
+        open_bundle(bundle)
+    assert "\n" not in str(err.value)
+
+
+def test_an_event_target_must_be_an_object(tmp_path: Path) -> None:
+    bundle = copy_fixture(tmp_path, FIXTURE_V2)
+    lines = (bundle / "events.jsonl").read_text().splitlines()
+    lines[0] = lines[0].replace('"window": null', '"window": "Form"')
+    (bundle / "events.jsonl").write_text("\n".join(lines) + "\n")
+    with pytest.raises(BundleError, match=r"events.jsonl line 1\.window must be an object"):
+        open_bundle(bundle)
+
+
 def _bad_json(b: Path) -> None:
     (b / "trajectory.json").write_text('{"format_version": 1, ')
 
