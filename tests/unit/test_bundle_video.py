@@ -191,3 +191,21 @@ def test_video_is_read_in_place_from_a_zip(tmp_path: Path) -> None:
         bundle.check()
         shown = frame_at(bundle.open_video, 1.0)
         assert shown is not None and shown.shape == (200, 320, 3)
+
+
+def test_the_video_shows_frames_redacted(db: Database, tmp_path: Path) -> None:
+    from capture.privacy.redact import Redaction
+    from capture.screen import Rect
+    from capture.store.redactions import add_redaction
+
+    stored = stored_session(db)
+    # A rectangle over where the first click landed (its dark square at 36..44, 26..34).
+    add_redaction(db, Redaction("rect", rect=Rect(24, 16, 32, 32), session_id=stored.id))
+    out = _export(db, tmp_path, stored.id)
+    with open_bundle(out) as bundle:
+        click = bundle.trajectory.steps[0]
+        shown = frame_at(bundle.open_video, click.t_start / 1e9)
+    assert shown is not None
+    gray = cv2.cvtColor(shown, cv2.COLOR_RGB2GRAY)
+    # Unredacted, the square is near black (20); blurred into its bright surroundings it is not.
+    assert gray[28:33, 38:43].min() > 60
