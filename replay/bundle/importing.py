@@ -23,6 +23,8 @@ class ImportResult:
     imported: bool  # False: the store already held this session
     steps: int
     frames: int
+    # The bundle had a context video: checked, but not kept (the store keeps frames).
+    video: bool = False
 
 
 def imported_session(
@@ -92,8 +94,9 @@ def import_bundle(db: Database, path: Path, progress: Progress | None = None) ->
     """
     with open_bundle(path) as bundle:
         traj = bundle.trajectory
+        video = bundle.video is not None
         if has_session(db, traj.session_id):
-            return ImportResult(traj.session_id, False, len(traj.steps), len(traj.frames))
+            return ImportResult(traj.session_id, False, len(traj.steps), len(traj.frames), video)
         frames = [
             ImportedFrame(f.hash, f.t_ns, f.left, f.top, f.width, f.height)
             for f in traj.frames.values()
@@ -104,4 +107,4 @@ def import_bundle(db: Database, path: Path, progress: Progress | None = None) ->
             bundle.frames.all_bgra(),
             progress,
         )
-        return ImportResult(traj.session_id, True, len(traj.steps), len(traj.frames))
+        return ImportResult(traj.session_id, True, len(traj.steps), len(traj.frames), video)
