@@ -59,6 +59,11 @@ def video_size(screen: Screen) -> tuple[int, int]:
     return screen.width + screen.width % 2, screen.height + screen.height % 2
 
 
+def pictures(frames: list[FrameInfo]) -> list[FrameInfo]:
+    """The kept frames the video shows, one video frame each."""
+    return list(_pictures(frames))
+
+
 def _pictures(frames: list[FrameInfo]) -> Iterator[FrameInfo]:
     """The frames that start a new picture: a repeat of the one before, or one grabbed in the
     same millisecond, shows nothing new."""
@@ -92,12 +97,16 @@ def _canvas(rgb: np.ndarray, info: FrameInfo, screen: Screen, size: tuple[int, i
 
 
 def encode_context(
-    source: ContextFrames, screen: Screen, fps: float, path: Path
+    source: ContextFrames,
+    screen: Screen,
+    fps: float,
+    path: Path,
+    progress: Callable[[int, int], None] | None = None,
 ) -> VideoInfo | None:
     """Write the context video of ``source`` to ``path``; None (and no file) when the session
-    kept no frames."""
-    pictures = list(_pictures(source.context_frames()))
-    if not pictures:
+    kept no frames. ``progress(done, total)`` after each video frame."""
+    shown = pictures(source.context_frames())
+    if not shown:
         return None
     av = _av()
     size = video_size(screen)
@@ -112,7 +121,7 @@ def encode_context(
         stream.codec_context.gop_size = max(1, round(float(rate) * KEYFRAME_S))
         if name == "libx264":
             stream.options = dict(X264_OPTIONS)
-        for info in pictures:
+        for done, info in enumerate(shown, start=1):
             rgb = _canvas(source.context_rgb(info), info, screen, size)
             # OpenCV's BT.601 conversion: what FFmpeg assumes when it decodes, several times
             # faster than converting inside PyAV.
@@ -122,12 +131,14 @@ def encode_context(
             frame.time_base = TIME_BASE
             for packet in stream.encode(frame):
                 out.mux(packet)
+            if progress is not None:
+                progress(done, len(shown))
         for packet in stream.encode():
             out.mux(packet)
         codec = stream.codec_context.codec.canonical_name
     finally:
         out.close()
-    first, last = pictures[0].t_ns, pictures[-1].t_ns
+    first, last = shown[0].t_ns, shown[-1].t_ns
     return VideoInfo(
         file=VIDEO_FILE,
         codec=codec,
@@ -135,7 +146,7 @@ def encode_context(
         width=size[0],
         height=size[1],
         fps=float(fps),
-        frames=len(pictures),
+        frames=len(shown),
         start_s=round(first / 1e9, 3),
         duration_s=round((round(last / 1e6) - round(first / 1e6)) / 1000, 3),
     )

@@ -96,6 +96,10 @@ def write_bundle(
     With ``video`` (the same session's kept frames), the bundle gets ``context.mp4``.
     """
     traj = source.trajectory
+    encoding: Progress | None = None
+    if video is not None and progress is not None:
+        # One count for both: the frames' PNGs, then the video's frames.
+        progress, encoding = _two_parts(progress, len(traj.frames), video)
     sink: _Sink = _Zip(out) if is_zip(out) else _Directory(out)
     try:
         names: dict[str, str] = {}
@@ -118,7 +122,7 @@ def write_bundle(
             for e in source.events()
         ]
         sink.write(EVENTS, ("\n".join(lines) + "\n" if lines else "").encode(), compress=True)
-        info = None if video is None else _context_video(video, traj, out, sink)
+        info = None if video is None else _context_video(video, traj, out, sink, encoding)
         document = trajectory_json(traj, names, info)
         sink.write(
             TRAJECTORY,
@@ -129,8 +133,23 @@ def write_bundle(
         sink.close()
 
 
+def _two_parts(progress: Progress, frames: int, video: ContextFrames) -> tuple[Progress, Progress]:
+    """``progress`` split over writing ``frames`` PNGs, then encoding the video's frames."""
+    from replay.bundle.video import pictures
+
+    total = frames + len(pictures(video.context_frames()))
+
+    def first(done: int, _total: int) -> None:
+        progress(done, total)
+
+    def second(done: int, _total: int) -> None:
+        progress(frames + done, total)
+
+    return first, second
+
+
 def _context_video(
-    video: ContextFrames, traj: Trajectory, out: Path, sink: _Sink
+    video: ContextFrames, traj: Trajectory, out: Path, sink: _Sink, progress: Progress | None
 ) -> VideoInfo | None:
     """Encode the context video beside ``out``, then move it into the bundle."""
     from replay.bundle.video import encode_context
@@ -139,7 +158,7 @@ def _context_video(
     os.close(handle)
     tmp = Path(name)
     try:
-        info = encode_context(video, traj.screen, traj.fps, tmp)
+        info = encode_context(video, traj.screen, traj.fps, tmp, progress)
         if info is not None:
             sink.move_in(VIDEO_FILE, tmp)
         return info

@@ -210,3 +210,16 @@ def test_the_video_shows_frames_redacted(db: Database, tmp_path: Path) -> None:
     gray = cv2.cvtColor(shown, cv2.COLOR_RGB2GRAY)
     # Unredacted, the square is near black (20); blurred into its bright surroundings it is not.
     assert gray[28:33, 38:43].min() > 60
+
+
+def test_progress_counts_the_frames_then_the_video(db: Database, tmp_path: Path) -> None:
+    from replay.bundle import write_bundle
+    from replay.store_source import StoreTrajectory
+
+    stored = stored_session(db)
+    source = StoreTrajectory(db, stored.id)
+    seen: list[tuple[int, int]] = []
+    write_bundle(source, tmp_path / "b", lambda done, total: seen.append((done, total)), source)
+    total = len(source.trajectory.frames) + len(stored_frames(db, stored.id))
+    assert [done for done, _ in seen] == list(range(1, total + 1))
+    assert {t for _, t in seen} == {total}
