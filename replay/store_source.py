@@ -54,6 +54,13 @@ class RedactedFrames:
     def _redactor(self) -> SessionRedactor:
         return SessionRedactor.for_session(self._source.db, self._source.session_id)
 
+    def rgb_at(self, frame: FrameInfo) -> np.ndarray:
+        """``frame``'s pixels redacted as they were at ``frame.t_ns`` (any kept frame)."""
+        pixels = self._frames.rgb(frame.hash)
+        if not self._redactor.rules:
+            return pixels
+        return self._redactor(pixels, frame.t_ns, (frame.left, frame.top))
+
     def rgb(self, frame: str) -> np.ndarray:
         pixels = self._frames.rgb(frame)
         if not self._redactor.rules:
@@ -62,13 +69,6 @@ class RedactedFrames:
         if info is None:  # not one of this session's observations: show nothing of it
             return self._redactor(pixels, 0)
         return self._redactor(pixels, info.t_ns, (info.left, info.top))
-
-    def rgb_at(self, frame: FrameInfo) -> np.ndarray:
-        """``frame``'s pixels redacted as they were at ``frame.t_ns`` (any kept frame)."""
-        pixels = self._frames.rgb(frame.hash)
-        if not self._redactor.rules:
-            return pixels
-        return self._redactor(pixels, frame.t_ns, (frame.left, frame.top))
 
 
 class StoreTrajectory:

@@ -10,15 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sqlalchemy import insert
 from sqlalchemy.exc import SQLAlchemyError
 
 from capture.errors import StoreError
-from capture.events import RawEvent, Target
-from capture.segment import EditRecord, Step
+from capture.events import RawEvent
+from capture.segment import Step
 from capture.store.database import Database
 from capture.store.frames import FrameWriter
 from capture.store.models import (
@@ -32,6 +32,10 @@ from capture.store.models import (
 from capture.store.reviews import insert_review
 from capture.store.rows import edit_row, event_row, step_row
 from capture.store.sessions import blob_store_for
+
+if TYPE_CHECKING:
+    from capture.events import Target
+    from capture.segment import EditRecord
 
 ORIGIN = "imported"
 
@@ -174,17 +178,6 @@ def import_session(
                     blobs.discard(digest, s)
 
 
-def _event_row(session: ImportedSession, event: RawEvent) -> dict[str, Any]:
-    target = session.targets.get(event.seq)
-    return event_row(
-        event,
-        session_id=session.id,
-        frame_id=None,
-        window=None if target is None or target.window is None else dict(target.window),
-        element=None if target is None or target.element is None else dict(target.element),
-    )
-
-
 def _task(s: Any, task: Mapping[str, Any] | None) -> None:
     if task is None or not task.get("id") or s.get(TaskRow, task["id"]) is not None:
         return
@@ -226,4 +219,15 @@ def _session_row(session: ImportedSession) -> SessionRow:
         double_click_px=session.double_click_px,
         fps=session.fps,
         stop_reason="",
+    )
+
+
+def _event_row(session: ImportedSession, event: RawEvent) -> dict[str, Any]:
+    target = session.targets.get(event.seq)
+    return event_row(
+        event,
+        session_id=session.id,
+        frame_id=None,
+        window=None if target is None or target.window is None else dict(target.window),
+        element=None if target is None or target.element is None else dict(target.element),
     )

@@ -6,11 +6,11 @@ import dataclasses
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
-from capture.events import RawEvent, Target
+from capture.events import RawEvent
 from replay.bundle import compat, png
 from replay.bundle.container import Container
 from replay.bundle.errors import BundleError
@@ -24,6 +24,9 @@ from replay.bundle.schema import (
     read_video,
 )
 from replay.trajectory import Trajectory
+
+if TYPE_CHECKING:
+    from capture.events import Target
 
 TRAJECTORY = "trajectory.json"
 EVENTS = "events.jsonl"
