@@ -11,18 +11,11 @@ from typing import IO, TYPE_CHECKING, Any
 import numpy as np
 
 from capture.events import RawEvent
-from replay.bundle import compat, png
+from replay.bundle import compat, png, schema
 from replay.bundle.container import Container
 from replay.bundle.errors import BundleError
 from replay.bundle.pipeline import ordered_map
-from replay.bundle.schema import (
-    FORMAT_VERSION,
-    VIDEO_FILE,
-    VideoInfo,
-    read_event,
-    read_trajectory,
-    read_video,
-)
+from replay.bundle.schema import FORMAT_VERSION, read_event, read_trajectory
 from replay.trajectory import Trajectory
 
 if TYPE_CHECKING:
@@ -105,7 +98,7 @@ class Bundle:
         self.path = path
         self._container = Container(path)
         self.version = FORMAT_VERSION  # the version the bundle was written as
-        self.video: VideoInfo | None = None  # context.mp4, when the bundle has one
+        self.video: schema.VideoInfo | None = None  # context.mp4, when the bundle has one
         try:
             self.trajectory = self._read_trajectory()
             self._events, targets = self._read_events()
@@ -136,7 +129,7 @@ class Bundle:
         data = compat.migrate(data, FORMAT_VERSION)
         self.version = written_as if isinstance(written_as, int) else FORMAT_VERSION
         trajectory = read_trajectory(data)
-        self.video = read_video(data)
+        self.video = schema.read_video(data)
         return trajectory
 
     def _read_events(self) -> tuple[list[RawEvent], dict[int, Target]]:
@@ -164,9 +157,9 @@ class Bundle:
         """A described video is opened and its packets read; one not described is refused
         (version 1 did not describe one, and ignored it)."""
         if self.video is None:
-            if self.version >= 2 and self._container.exists(VIDEO_FILE):
+            if self.version >= 2 and self._container.exists(schema.VIDEO_FILE):
                 raise BundleError(
-                    f"{VIDEO_FILE} is present but trajectory.json has no context_video"
+                    f"{schema.VIDEO_FILE} is present but trajectory.json has no context_video"
                 )
             return
         from replay.bundle.video import check_video
@@ -177,7 +170,7 @@ class Bundle:
         """``context.mp4`` as a seekable file object (for PyAV); BundleError without one."""
         if self.video is None:
             raise BundleError("this bundle has no context video")
-        return self._container.open_file(VIDEO_FILE)
+        return self._container.open_file(schema.VIDEO_FILE)
 
     def _check_frame_files(self) -> None:
         """Every listed frame has a PNG of the right size; pixels are checked when decoded."""

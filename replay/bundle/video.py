@@ -11,6 +11,8 @@ PyAV is optional: only writing or reading a bundle with a video needs it.
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Callable, Iterator
 from fractions import Fraction
 from pathlib import Path
@@ -21,7 +23,9 @@ import numpy as np
 
 from replay.bundle.errors import BundleError
 from replay.bundle.schema import VIDEO_FILE, VideoInfo, nanoseconds
-from replay.trajectory import ContextFrames, FrameInfo, Screen
+from replay.trajectory import ContextFrames, FrameInfo, Screen, Trajectory
+
+Progress = Callable[[int, int], None]
 
 TIME_BASE = Fraction(1, 1000)  # pts in milliseconds of the session clock
 PIX_FMT = "yuv420p"
@@ -101,7 +105,7 @@ def encode_context(
     screen: Screen,
     fps: float,
     path: Path,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> VideoInfo | None:
     """Write the context video of ``source`` to ``path``; None (and no file) when the session
     kept no frames. ``progress(done, total)`` after each video frame."""
@@ -150,6 +154,40 @@ def encode_context(
         start_s=round(first / 1e9, 3),
         duration_s=round((round(last / 1e6) - round(first / 1e6)) / 1000, 3),
     )
+
+
+def two_parts(progress: Progress, frames: int, video: ContextFrames) -> tuple[Progress, Progress]:
+    """``progress`` split over writing ``frames`` PNGs, then encoding the video's frames."""
+    total = frames + len(pictures(video.context_frames()))
+
+    def first(done: int, _total: int) -> None:
+        progress(done, total)
+
+    def second(done: int, _total: int) -> None:
+        progress(frames + done, total)
+
+    return first, second
+
+
+def add_context_video(
+    video: ContextFrames,
+    traj: Trajectory,
+    out: Path,
+    move_in: Callable[[str, Path], None],
+    progress: Progress | None = None,
+) -> VideoInfo | None:
+    """Encode the context video beside the bundle ``out``, then ``move_in`` it as
+    ``context.mp4``; None when the session kept no frames."""
+    handle, name = tempfile.mkstemp(prefix=".context-", suffix=".mp4", dir=out.parent)
+    os.close(handle)
+    tmp = Path(name)
+    try:
+        info = encode_context(video, traj.screen, traj.fps, tmp, progress)
+        if info is not None:
+            move_in(VIDEO_FILE, tmp)
+        return info
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _damaged(exc: Exception) -> BundleError:

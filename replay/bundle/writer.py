@@ -7,22 +7,22 @@ written before the next is read, so memory stays flat however long the session.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from replay.bundle import png
 from replay.bundle.pipeline import ordered_map
 from replay.bundle.reader import EVENTS, TRAJECTORY, frame_file
-from replay.bundle.schema import VIDEO_FILE, VideoInfo, event_json, trajectory_json
+from replay.bundle.schema import event_json, trajectory_json
 from replay.png import encode
-from replay.trajectory import ContextFrames, Trajectory, TrajectorySource
+from replay.trajectory import TrajectorySource
+
+if TYPE_CHECKING:
+    from replay.trajectory import ContextFrames
 
 Progress = Callable[[int, int], None]
 
@@ -70,7 +70,8 @@ class _Zip:
         info.compress_type = zipfile.ZIP_STORED
         info.file_size = path.stat().st_size
         with path.open("rb") as src, self.zip.open(info, "w", force_zip64=True) as dst:
-            shutil.copyfileobj(src, dst, 1 << 20)
+            while chunk := src.read(1 << 20):
+                dst.write(chunk)
         path.unlink()
 
     def close(self) -> None:
@@ -98,8 +99,10 @@ def write_bundle(
     traj = source.trajectory
     encoding: Progress | None = None
     if video is not None and progress is not None:
+        from replay.bundle.video import two_parts
+
         # One count for both: the frames' PNGs, then the video's frames.
-        progress, encoding = _two_parts(progress, len(traj.frames), video)
+        progress, encoding = two_parts(progress, len(traj.frames), video)
     sink: _Sink = _Zip(out) if is_zip(out) else _Directory(out)
     try:
         names: dict[str, str] = {}
@@ -122,7 +125,11 @@ def write_bundle(
             for e in source.events()
         ]
         sink.write(EVENTS, ("\n".join(lines) + "\n" if lines else "").encode(), compress=True)
-        info = None if video is None else _context_video(video, traj, out, sink, encoding)
+        info = None
+        if video is not None:
+            from replay.bundle.video import add_context_video
+
+            info = add_context_video(video, traj, out, sink.move_in, encoding)
         document = trajectory_json(traj, names, info)
         sink.write(
             TRAJECTORY,
@@ -131,36 +138,3 @@ def write_bundle(
         )
     finally:
         sink.close()
-
-
-def _two_parts(progress: Progress, frames: int, video: ContextFrames) -> tuple[Progress, Progress]:
-    """``progress`` split over writing ``frames`` PNGs, then encoding the video's frames."""
-    from replay.bundle.video import pictures
-
-    total = frames + len(pictures(video.context_frames()))
-
-    def first(done: int, _total: int) -> None:
-        progress(done, total)
-
-    def second(done: int, _total: int) -> None:
-        progress(frames + done, total)
-
-    return first, second
-
-
-def _context_video(
-    video: ContextFrames, traj: Trajectory, out: Path, sink: _Sink, progress: Progress | None
-) -> VideoInfo | None:
-    """Encode the context video beside ``out``, then move it into the bundle."""
-    from replay.bundle.video import encode_context
-
-    handle, name = tempfile.mkstemp(prefix=".context-", suffix=".mp4", dir=out.parent)
-    os.close(handle)
-    tmp = Path(name)
-    try:
-        info = encode_context(video, traj.screen, traj.fps, tmp, progress)
-        if info is not None:
-            sink.move_in(VIDEO_FILE, tmp)
-        return info
-    finally:
-        tmp.unlink(missing_ok=True)
