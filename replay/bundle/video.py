@@ -43,7 +43,7 @@ def _av() -> Any:
         import av
     except ImportError:
         raise BundleError(
-            f"{VIDEO_FILE} needs PyAV; install it with: pip install 'demotrace[video]'"
+            f"{VIDEO_FILE} needs PyAV, which did not load; reinstall it with: pip install av"
         ) from None
     return av
 
