@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sqlalchemy import insert
@@ -25,12 +25,17 @@ from capture.store.models import (
     EventRow,
     FrameRow,
     SessionRow,
+    StepEditRow,
     StepRow,
     TaskRow,
 )
 from capture.store.reviews import insert_review
-from capture.store.rows import event_row, step_row
+from capture.store.rows import edit_row, event_row, step_row
 from capture.store.sessions import blob_store_for
+
+if TYPE_CHECKING:
+    from capture.events import Target
+    from capture.segment import EditRecord
 
 ORIGIN = "imported"
 
@@ -71,6 +76,12 @@ class ImportedSession:
     # Each {reviewer, created_at, verdict, goal, efficiency, error_handling,
     # note_quality, reason, redundant_steps, comments: [{step_index, text, resolved, created_at}]}
     reviews: Sequence[Mapping[str, Any]] = field(default=())
+    # The rules it was recorded under (RecordingRules.to_json()), None: the defaults.
+    rules: Mapping[str, Any] | None = None
+    # The audit trail of edits to the steps, oldest first.
+    edits: Sequence[EditRecord] = ()
+    # Where presses and key-downs landed, by event seq.
+    targets: Mapping[int, Target] = field(default_factory=dict)
 
 
 def has_session(db: Database, session_id: str) -> bool:
@@ -132,7 +143,15 @@ def import_session(
             if session.events:
                 s.execute(
                     insert(EventRow),
-                    [event_row(e, session_id=session.id, frame_id=None) for e in session.events],
+                    [_event_row(session, e) for e in session.events],
+                )
+            if session.edits:
+                s.execute(
+                    insert(StepEditRow),
+                    [
+                        edit_row(record, seq, session_id=session.id)
+                        for seq, record in enumerate(session.edits)
+                    ],
                 )
             rows = [
                 step_row(
@@ -186,6 +205,7 @@ def _session_row(session: ImportedSession) -> SessionRow:
         origin=ORIGIN,
         source_session_id=session.source_session_id,
         fault=None if session.fault is None else dict(session.fault),
+        rules=None if session.rules is None else dict(session.rules),
         created_at=created,
         wall_start_ns=int(created.timestamp() * 1e9),
         duration_ns=session.duration_ns,
@@ -199,4 +219,15 @@ def _session_row(session: ImportedSession) -> SessionRow:
         double_click_px=session.double_click_px,
         fps=session.fps,
         stop_reason="",
+    )
+
+
+def _event_row(session: ImportedSession, event: RawEvent) -> dict[str, Any]:
+    target = session.targets.get(event.seq)
+    return event_row(
+        event,
+        session_id=session.id,
+        frame_id=None,
+        window=None if target is None or target.window is None else dict(target.window),
+        element=None if target is None or target.element is None else dict(target.element),
     )

@@ -23,6 +23,8 @@ class ImportResult:
     imported: bool  # False: the store already held this session
     steps: int
     frames: int
+    # The bundle had a context video: checked, but not kept (the store keeps frames).
+    video: bool = False
 
 
 def imported_session(
@@ -76,6 +78,9 @@ def imported_session(
         events=events,
         steps=traj.steps,
         reviews=[review_json(r) for r in traj.reviews],
+        rules=traj.rules,
+        edits=traj.edits,
+        targets=traj.targets,
     )
 
 
@@ -89,6 +94,7 @@ def import_bundle(db: Database, path: Path, progress: Progress | None = None) ->
     """
     with open_bundle(path) as bundle:
         traj = bundle.trajectory
+        video = bundle.video is not None
         if has_session(db, traj.session_id):
             return ImportResult(traj.session_id, False, len(traj.steps), len(traj.frames))
         frames = [
@@ -101,4 +107,4 @@ def import_bundle(db: Database, path: Path, progress: Progress | None = None) ->
             bundle.frames.all_bgra(),
             progress,
         )
-        return ImportResult(traj.session_id, True, len(traj.steps), len(traj.frames))
+        return ImportResult(traj.session_id, True, len(traj.steps), len(traj.frames), video)
