@@ -11,11 +11,12 @@ from sqlalchemy import or_, select
 
 from capture.events import RawEvent, Target
 from capture.recording_rules import RecordingRules
+from capture.store.baseline import with_frames
 from capture.store.database import Database
 from capture.store.frames import FrameReader
 from capture.store.models import EventRow
 from capture.store.playback import stored_frames
-from capture.store.recording import Recording, load_recording
+from capture.store.recording import Recording, load_recording, recorded_context
 from capture.store.redactions import SessionRedactor
 from capture.store.reviews import reviews_of, reviews_of_sessions
 from capture.store.sessions import blob_store_for, session_record
@@ -134,6 +135,9 @@ def load_trajectory(
         step.evolve(before_frame=ref(step.before_frame), after_frame=ref(step.after_frame))
         for step in current_steps(db, session_id)
     )
+    # A baseline's steps name frames too, which the current steps may no longer name.
+    trail = tuple(with_frames(e, ref) for e in edits(db, session_id))
+    markers, windows, changes = recorded_context(db, session_id)
     rules = record.get("rules")
     return Trajectory(
         steps=steps,
@@ -141,8 +145,11 @@ def load_trajectory(
         reviews=tuple(review_from_record(r) for r in reviews_of(db, session_id)),
         # Spelled out in full, so every reader sees the same rules whatever the store kept.
         rules=None if rules is None else RecordingRules.from_json(rules).to_json(),
-        edits=tuple(edits(db, session_id)),
+        edits=trail,
         targets=event_targets(db, session_id),
+        markers=tuple(markers),
+        windows=tuple(windows),
+        screen_changes=tuple(changes),
         **_header(record),
     )
 

@@ -4,7 +4,8 @@ The bundle reader and the store loader both produce a ``Trajectory`` and a
 ``FrameSource``; the player, executor, reviewer tools and exporters only ever
 consume these. Step frame references (``before_frame``/``after_frame``) are
 content hashes of the frame's pixels, the same names the bundle's ``frames/``
-uses, so a trajectory means the same thing wherever it came from.
+uses, so a trajectory means the same thing wherever it came from; so are those
+of the steps a ``baseline`` edit holds.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from capture.events import RawEvent, Target
+from capture.events import Marker, RawEvent, Target, WindowChange
 from capture.segment import EditRecord, Step
 
 
@@ -121,6 +122,12 @@ class Trajectory:
     edits: tuple[EditRecord, ...] = ()
     # Where each press and key-down landed (window, accessible element), by event seq.
     targets: Mapping[int, Target] = field(default_factory=dict)
+    # What segmenting the raw input again reads besides it (and the frames), in time order:
+    # the markers (mark, pause, resume, note, secret), the active window's changes, and the
+    # screen changes (t_ns, fraction of the screen that changed) of each distinct grab.
+    markers: tuple[Marker, ...] = ()
+    windows: tuple[WindowChange, ...] = ()
+    screen_changes: tuple[tuple[int, float], ...] = ()
 
     def frame(self, ref: Any) -> FrameInfo | None:
         return None if ref is None else self.frames.get(str(ref))

@@ -176,10 +176,14 @@ RULES = {
 
 def with_history(db: Database, session_id: str) -> None:
     """Give a stored session what a real one carries beyond its steps: the rules it was
-    recorded under, where each press and key-down landed, and an annotator's edits."""
+    recorded under, where each press and key-down landed, a Mark before the scroll, the
+    active window's changes, the screen's changes, and an annotator's edits."""
     from sqlalchemy import select, update
 
+    from capture.events import Marker, WindowChange
     from capture.segment import EditRecord
+    from capture.store.models import MarkerRow, ScreenChangeRow, WindowRow
+    from capture.store.rows import marker_row, screen_change_row, window_row
     from capture.store.steps import edit
 
     with db.session() as s:
@@ -208,6 +212,32 @@ def with_history(db: Database, session_id: str) -> None:
                     "bbox": [10 * n, 20, 80, 24],
                     "path": [0, 2, n],
                 }
+        s.execute(
+            insert(MarkerRow),
+            [
+                marker_row(m, session_id=session_id)
+                for m in (
+                    Marker(2_300_000_000, "mark", "scroll to the end"),
+                    Marker(2_310_000_000, "note", "the list is long"),
+                )
+            ],
+        )
+        s.execute(
+            insert(WindowRow),
+            [
+                window_row(w, session_id=session_id)
+                for w in (
+                    WindowChange(0, "Form - demo", "demo", 4194311),
+                    WindowChange(2_000_000_000, "Form - demo (edited)", "demo", 4194311),
+                )
+            ],
+        )
+        changes = [(141_000_000, 0.1), (661_000_000, 0.05), (2_351_000_000, 0.02)]
+        changes += [(3_300_000_000, 0.4), (3_541_000_000, 0.01), (4_312_000_000, 0.1)]
+        s.execute(
+            insert(ScreenChangeRow),
+            [screen_change_row(t, c, session_id=session_id) for t, c in changes],
+        )
         s.commit()
     when = datetime(2026, 1, 2, 4, 0, 0, tzinfo=UTC)
     edit(

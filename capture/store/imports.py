@@ -2,7 +2,8 @@
 
 Callers hand plain data: the session's header, its frames (pixels on demand),
 raw events, steps whose frame references are frame hashes, and reviews. The
-caller has checked everything first; this module only writes.
+caller has checked everything first; this module writes, after working out
+what later edits of the session start from (``capture/store/baseline.py``).
 """
 
 from __future__ import annotations
@@ -17,20 +18,31 @@ from sqlalchemy import insert
 from sqlalchemy.exc import SQLAlchemyError
 
 from capture.errors import StoreError
-from capture.events import RawEvent
+from capture.events import Marker, RawEvent, WindowChange
 from capture.segment import Step
+from capture.store.baseline import imported_trail, with_frames
 from capture.store.database import Database
 from capture.store.frames import FrameWriter
 from capture.store.models import (
     EventRow,
     FrameRow,
+    MarkerRow,
+    ScreenChangeRow,
     SessionRow,
     StepEditRow,
     StepRow,
     TaskRow,
+    WindowRow,
 )
 from capture.store.reviews import insert_review
-from capture.store.rows import edit_row, event_row, step_row
+from capture.store.rows import (
+    edit_row,
+    event_row,
+    marker_row,
+    screen_change_row,
+    step_row,
+    window_row,
+)
 from capture.store.sessions import blob_store_for
 
 if TYPE_CHECKING:
@@ -82,6 +94,12 @@ class ImportedSession:
     edits: Sequence[EditRecord] = ()
     # Where presses and key-downs landed, by event seq.
     targets: Mapping[int, Target] = field(default_factory=dict)
+    # What segmentation reads besides the raw input, in time order: the person's markers
+    # (mark, pause, resume, note, secret), the active window's changes, and each distinct
+    # grab's (t_ns, fraction of the screen that changed).
+    markers: Sequence[Marker] = ()
+    windows: Sequence[WindowChange] = ()
+    screen_changes: Sequence[tuple[int, float]] = ()
 
 
 def has_session(db: Database, session_id: str) -> bool:
@@ -107,6 +125,7 @@ def import_session(
     frame whose hash does not match), nothing stays behind: the transaction is
     rolled back and frame blobs this import added are removed again.
     """
+    trail = imported_trail(session)
     blobs = blob_store_for(db)
     writer = FrameWriter(blobs)
     added: list[str] = []
@@ -145,12 +164,17 @@ def import_session(
                     insert(EventRow),
                     [_event_row(session, e) for e in session.events],
                 )
-            if session.edits:
+            _timeline(s, session)
+            if trail:
                 s.execute(
                     insert(StepEditRow),
                     [
-                        edit_row(record, seq, session_id=session.id)
-                        for seq, record in enumerate(session.edits)
+                        edit_row(
+                            with_frames(record, lambda ref: ids[str(ref)]),
+                            seq,
+                            session_id=session.id,
+                        )
+                        for seq, record in enumerate(trail)
                     ],
                 )
             rows = [
@@ -176,6 +200,20 @@ def import_session(
             with db.session() as s:
                 for digest in added:
                     blobs.discard(digest, s)
+
+
+def _timeline(s: Any, session: ImportedSession) -> None:
+    """The markers, window changes and screen changes segmentation reads."""
+    sid = session.id
+    if session.markers:
+        s.execute(insert(MarkerRow), [marker_row(m, session_id=sid) for m in session.markers])
+    if session.windows:
+        s.execute(insert(WindowRow), [window_row(w, session_id=sid) for w in session.windows])
+    if session.screen_changes:
+        s.execute(
+            insert(ScreenChangeRow),
+            [screen_change_row(t, c, session_id=sid) for t, c in session.screen_changes],
+        )
 
 
 def _task(s: Any, task: Mapping[str, Any] | None) -> None:

@@ -16,12 +16,22 @@ Converter = Callable[[dict[str, Any]], dict[str, Any]]
 
 
 def convert_1_to_2(data: dict[str, Any]) -> dict[str, Any]:
-    """Version 2 adds the recording rules, the edit trail and the context video.
+    """Version 2 adds the recording rules, the edit trail, the context video, and the
+    markers, window changes and screen changes segmentation reads.
 
     A version-1 bundle kept none of them: rules unknown (null, the defaults),
-    no edits, and any ``context.mp4`` it holds is not described, so ignored.
+    no edits, none of the rest, and any ``context.mp4`` it holds is not
+    described, so ignored.
     """
-    return {**data, "rules": None, "edits": [], "context_video": None}
+    return {
+        **data,
+        "rules": None,
+        "edits": [],
+        "context_video": None,
+        "markers": [],
+        "windows": [],
+        "screen_changes": [],
+    }
 
 
 def event_1_to_2(event: dict[str, Any]) -> dict[str, Any]:

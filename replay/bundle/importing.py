@@ -81,6 +81,9 @@ def imported_session(
         rules=traj.rules,
         edits=traj.edits,
         targets=traj.targets,
+        markers=traj.markers,
+        windows=traj.windows,
+        screen_changes=traj.screen_changes,
     )
 
 

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from capture.events import EventKind, RawEvent, Target
+from capture.events import EventKind, Marker, RawEvent, Target, WindowChange
 from capture.hotkeys import CONTROL_HOTKEYS
 from capture.recording_rules import RecordingRules, RulesError
 from capture.segment import EditError, EditRecord, Step
-from capture.segment.edits import OPS, RELABEL_FIELDS
+from capture.segment.edits import OPS, RELABEL_FIELDS, baseline_steps
 from capture.segment.steps import EVENT_KEYS, LATER_KEYS, STEP_KEYS, StepFormatError
 from replay.bundle.errors import BundleError
 from replay.bundle.fields import Fields
@@ -63,7 +63,14 @@ HEADER_KEYS = (
     "rules",
     "edits",
     "context_video",
+    "markers",
+    "windows",
+    "screen_changes",
 )
+MARKER_KEYS = ("t", "kind", "label")
+MARKER_KINDS = ("mark", "pause", "resume", "note", "secret")
+WINDOW_KEYS = ("t", "title", "app", "window_id")
+CHANGE_KEYS = ("t", "changed")
 RULES_KEYS = ("hotkeys", "decision_pause_ms", "decision_screen_change")
 EDIT_KEYS = ("who", "when", "op", "args")
 VIDEO_KEYS = (
@@ -214,9 +221,25 @@ def trajectory_json(
         "reviews": [review_json(r) for r in traj.reviews],
         "extra": dict(traj.extra),
         "rules": None if traj.rules is None else rules_json(traj.rules),
-        "edits": [edit.to_json() for edit in traj.edits],
+        "edits": [edit_json(edit, names) for edit in traj.edits],
         "context_video": None if video is None else video_json(video),
+        "markers": [{"t": seconds(m.t_ns), "kind": m.kind, "label": m.label} for m in traj.markers],
+        "windows": [
+            {"t": seconds(w.t_ns), "title": w.title, "app": w.app, "window_id": w.window_id}
+            for w in traj.windows
+        ],
+        "screen_changes": [{"t": seconds(t), "changed": c} for t, c in traj.screen_changes],
     }
+
+
+def edit_json(edit: EditRecord, names: Mapping[str, str]) -> dict[str, Any]:
+    """An edit of the trail; a baseline's steps are written as ``steps[]`` writes them."""
+    out = edit.to_json()
+    if edit.op == "baseline":
+        out["args"] = {
+            "steps": [step_json(step, names) for step in baseline_steps(edit.args)],
+        }
+    return out
 
 
 def rules_json(rules: Mapping[str, Any]) -> dict[str, Any]:
@@ -321,6 +344,7 @@ def read_trajectory(data: dict[str, Any]) -> Trajectory:
             ff.integer("height", 1),
         )
     steps = tuple(read_step(s, i, frames) for i, s in enumerate(top.items("steps")))
+    edits = tuple(read_edit(e, i, frames) for i, e in enumerate(top.items("edits")))
     reviews = tuple(read_review(r, i) for i, r in enumerate(top.items("reviews")))
     return Trajectory(
         session_id=_session_id(top.text("session_id")),
@@ -344,8 +368,49 @@ def read_trajectory(data: dict[str, Any]) -> Trajectory:
         fault=top.opt_obj("fault"),
         extra=top.obj("extra"),
         rules=read_rules(top.opt_obj("rules")),
-        edits=tuple(read_edit(e, i) for i, e in enumerate(top.items("edits"))),
+        edits=edits,
+        markers=read_markers(top.items("markers")),
+        windows=read_windows(top.items("windows")),
+        screen_changes=read_screen_changes(top.items("screen_changes")),
     )
+
+
+def _in_order(times: list[int], name: str) -> None:
+    for i in range(1, len(times)):
+        if times[i] < times[i - 1]:
+            raise BundleError(f"{name}[{i}].t is earlier than {name}[{i - 1}].t")
+
+
+def read_markers(items: list[Any]) -> tuple[Marker, ...]:
+    out = []
+    for i, data in enumerate(items):
+        mf = Fields(data, MARKER_KEYS, f"markers[{i}]")
+        t = nanoseconds(mf.number("t"))
+        out.append(Marker(t, str(mf.choice("kind", MARKER_KINDS)), mf.text("label")))
+    _in_order([m.t_ns for m in out], "markers")
+    return tuple(out)
+
+
+def read_windows(items: list[Any]) -> tuple[WindowChange, ...]:
+    out = []
+    for i, data in enumerate(items):
+        wf = Fields(data, WINDOW_KEYS, f"windows[{i}]")
+        t = nanoseconds(wf.number("t"))
+        out.append(WindowChange(t, wf.text("title"), wf.text("app"), wf.integer("window_id", 0)))
+    _in_order([w.t_ns for w in out], "windows")
+    return tuple(out)
+
+
+def read_screen_changes(items: list[Any]) -> tuple[tuple[int, float], ...]:
+    out = []
+    for i, data in enumerate(items):
+        cf = Fields(data, CHANGE_KEYS, f"screen_changes[{i}]")
+        changed = cf.number("changed")
+        if not 0 <= changed <= 1:
+            raise BundleError(f"screen_changes[{i}].changed must be 0..1, got {changed}")
+        out.append((nanoseconds(cf.number("t")), changed))
+    _in_order([t for t, _ in out], "screen_changes")
+    return tuple(out)
 
 
 def read_rules(data: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -378,10 +443,11 @@ EDIT_ARGS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "delete": (("index",), ()),
     "reorder": (("index", "to"), ()),
     "relabel": (("index", "fields"), ()),
+    "baseline": (("steps",), ()),
 }
 
 
-def read_edit(data: Any, i: int) -> EditRecord:
+def read_edit(data: Any, i: int, frames: Mapping[str, FrameInfo]) -> EditRecord:
     path = f"edits[{i}]"
     ef = Fields(data, EDIT_KEYS, path)
     ef.text("who"), ef.obj("args")
@@ -399,6 +465,12 @@ def read_edit(data: Any, i: int) -> EditRecord:
         unknown = sorted(set(af.obj("fields")) - RELABEL_FIELDS)
         if unknown:
             raise BundleError(f"{path}.args.fields: {unknown[0]!r} cannot be relabelled")
+    if op == "baseline":
+        steps = [
+            read_step(step, j, frames, f"{path}.args.steps[{j}]").to_json(with_events=True)
+            for j, step in enumerate(af.items("steps"))
+        ]
+        data = {**data, "args": {"steps": steps}}
     if datetime.fromisoformat(ef.instant("when")).tzinfo is None:
         raise BundleError(f"{path}.when must carry a UTC offset, got {data['when']!r:.60}")
     try:
@@ -443,8 +515,8 @@ def _session_id(value: str) -> str:
     return value
 
 
-def read_step(data: Any, i: int, frames: Mapping[str, FrameInfo]) -> Step:
-    path = f"steps[{i}]"
+def read_step(data: Any, i: int, frames: Mapping[str, FrameInfo], path: str | None = None) -> Step:
+    path = path or f"steps[{i}]"
     sf = Fields(data, BUNDLE_STEP_KEYS, path)
     if sf.integer("index") != i:
         raise BundleError(f"{path}.index must be {i}, got {data['index']!r}")

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select
 
+from capture.segment import Step
 from capture.store.database import Database, open_database, sqlite_url
 from capture.store.models import ReviewCommentRow, ReviewRow, SessionRow, StepEditRow, TaskRow
 from capture.store.steps import resegment
@@ -189,6 +190,12 @@ def test_export_import_export_keeps_history_rules_and_targets(db: Database, tmp_
 
 
 def test_a_version_1_bundle_imports_without_history(db: Database) -> None:
+    """No trail, rules or targets; its steps, which segmenting would not give back with
+    their notes, become the baseline later edits start from."""
     import_bundle(db, FIXTURE_V1)
     got = StoreTrajectory(db, "0123456789abcdef0123456789abcdef").trajectory
-    assert (got.rules, got.edits, got.targets) == (None, (), {})
+    assert (got.rules, got.targets, got.markers, got.windows) == (None, {}, (), ())
+    assert [(e.who, e.op) for e in got.edits] == [("import", "baseline")]
+    with open_bundle(FIXTURE_V1) as bundle:
+        assert [Step.from_json(s) for s in got.edits[0].args["steps"]] == list(got.steps)
+        assert got.steps == bundle.trajectory.steps
