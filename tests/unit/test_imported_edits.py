@@ -18,7 +18,8 @@ from replay.bundle import open_bundle
 from replay.store_source import StoreTrajectory
 from tests.unit.test_bundle import FIXTURE_V2
 
-SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "fill-the-form"
+# The sample trajectory as it shipped in format 1, before bundles carried the edit trail.
+SAMPLE = Path(__file__).resolve().parents[1] / "fixtures" / "sample-v1"
 
 
 def annotation(step: Step) -> tuple[Any, ...]:
