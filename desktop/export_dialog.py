@@ -75,12 +75,15 @@ class ExportDialog(QDialog):
         self.max_size.setSuffix(" px")
         self.max_size.setValue(MIN_MAX_SIZE - 1)
         self.force = QCheckBox("Replace the folder if it is not empty")
+        self.video = QCheckBox("Add a context video (context.mp4)")
+        self.video.setToolTip("Bundles only: every frame the session kept, as H.264, for the motion between steps")
 
         main = QFormLayout()
         main.addRow("Format", self.format)
         main.addRow("Output", where)
         main.addRow("Longest edge", self.max_size)
         main.addRow("", self.force)
+        main.addRow("", self.video)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -95,6 +98,7 @@ class ExportDialog(QDialog):
         for edit in (self.out, self.since, self.until):
             edit.textChanged.connect(self._check)
         self.many.toggled.connect(self._check)
+        self.format.currentTextChanged.connect(self._check)
         self._check()
 
     def _browse(self) -> None:
@@ -122,6 +126,10 @@ class ExportDialog(QDialog):
 
     def _check(self) -> None:
         self.filters.setEnabled(self.many.isChecked())
+        bundle = self.format.currentText() == "bundle"
+        self.video.setEnabled(bundle)
+        if not bundle:
+            self.video.setChecked(False)
         ok = bool(self.out.text().strip()) and self._selection() is not None
         button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         button.setEnabled(ok)
@@ -139,4 +147,5 @@ class ExportDialog(QDialog):
             selection=Selection() if one else selection,
             max_size=None if size < MIN_MAX_SIZE else size,
             force=self.force.isChecked(),
+            video=self.video.isChecked(),
         )

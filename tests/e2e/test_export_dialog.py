@@ -61,3 +61,27 @@ def test_the_dialog_asks_for_what_the_cli_takes(
 
     assert export_sessions(db, many, lambda done, total: None) == 1
     assert (tmp_path / "one" / "data").is_dir()
+
+
+def test_the_context_video_is_offered_for_bundles_only(
+    on_display: XServer, db: Database, qtbot: QtBot, tmp_path: Path
+) -> None:
+    sid = stored_session(db).id
+    dialog = ExportDialog(sid)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.format.setCurrentText("bundle")
+    dialog.out.setText(str(tmp_path / "bundle"))
+    assert dialog.video.isEnabled()
+    dialog.video.setChecked(True)
+    request = dialog.request()
+    assert request is not None and request.video
+    dialog.format.setCurrentText("agentnet")  # no place for a video: unticked and greyed
+    assert not dialog.video.isEnabled() and not dialog.video.isChecked()
+    dialog.format.setCurrentText("bundle")
+    dialog.video.setChecked(True)
+    request = dialog.request()
+    assert request is not None
+    assert export_sessions(db, request, lambda done, total: None) == 1
+    assert (tmp_path / "bundle" / "context.mp4").stat().st_size > 0
