@@ -40,9 +40,15 @@ class FrameDecodeError(ValueError):
     pass
 
 
-def frame_hash(pixels: bytes | bytearray | memoryview, width: int, height: int) -> str:
+def frame_hasher(width: int, height: int) -> xxhash.xxh3_128:
+    """The frame hash under way: ``update`` it with the pixels in order, then ``hexdigest``."""
     h = xxhash.xxh3_128()
     h.update(struct.pack("<II", width, height))
+    return h
+
+
+def frame_hash(pixels: bytes | bytearray | memoryview, width: int, height: int) -> str:
+    h = frame_hasher(width, height)
     h.update(pixels)
     return h.hexdigest()
 
@@ -141,17 +147,22 @@ def decode(
     blob: bytes,
     load_base: Callable[[str], bytes],
     base_pixels: Callable[[str], np.ndarray] | None = None,
+    out: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Pixels as an (height, width, 4) uint8 BGRA array.
+    """Pixels as an (height, width, 4) uint8 BGRA array: ``out`` when it is an array of
+    that shape to decode into (as from a ``BufferPool``), else a new one.
 
-    ``base_pixels(hash)``, when given, returns a writable copy of a keyframe's
-    decoded pixels (from a cache), saving its decompression.
+    ``base_pixels(hash)``, when given, returns a keyframe's decoded pixels (from
+    a cache, left unchanged), saving its decompression.
     """
     info = blob_info(blob)
     stride = info.width * BYTES_PER_PIXEL
+    shape = (info.height, info.width, 4)
+    if out is not None and (out.shape != shape or out.dtype != np.uint8):
+        out = None
     try:
         payload = zstandard.ZstdDecompressor().decompress(
-            blob[_HEADER.size :],
+            memoryview(blob)[_HEADER.size :],
             max_output_size=info.height * stride,
         )
     except zstandard.ZstdError as exc:
@@ -159,11 +170,23 @@ def decode(
     if info.kind == KEYFRAME:
         if len(payload) != info.height * stride:
             raise FrameDecodeError("frame blob has the wrong pixel count")
-        return np.frombuffer(payload, np.uint8).reshape(info.height, info.width, 4).copy()
-    assert info.base is not None
-    if base_pixels is not None:
-        return apply_delta(info, payload, base_pixels(info.base))
-    return apply_delta(info, payload, decode(load_base(info.base), _no_chain))
+        pixels = np.frombuffer(payload, np.uint8).reshape(shape)
+    else:
+        assert info.base is not None
+        if base_pixels is not None:
+            pixels = base_pixels(info.base)
+        else:
+            pixels = decode(load_base(info.base), _no_chain)
+            out = pixels if out is None else out
+        if pixels.shape != shape:
+            raise FrameDecodeError("delta and keyframe sizes differ")
+    if out is None:
+        out = pixels.copy()
+    elif out is not pixels:
+        np.copyto(out, pixels)
+    if info.kind == DELTA:
+        apply_delta(info, payload, out)
+    return out
 
 
 def apply_delta(info: BlobInfo, payload: bytes, base: np.ndarray) -> np.ndarray:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import struct
 import zlib
 
+import cv2
 import numpy as np
 from isal import isal_zlib
 
@@ -27,11 +28,7 @@ def chunk(kind: bytes, data: bytes) -> bytes:
     )
 
 
-def encode(rgb: np.ndarray) -> bytes:
-    """An 8-bit RGB PNG of ``rgb`` ((H, W, 3) uint8)."""
-    h, w, _ = rgb.shape
-    rows = np.zeros((h, 1 + w * 3), np.uint8)  # filter byte 0 (none) before each row
-    rows[:, 1:] = rgb.reshape(h, w * 3)
+def _png(rows: np.ndarray, w: int, h: int) -> bytes:
     header = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)
     return b"".join(
         (
@@ -41,3 +38,27 @@ def encode(rgb: np.ndarray) -> bytes:
             chunk(b"IEND", b""),
         )
     )
+
+
+def encode(rgb: np.ndarray) -> bytes:
+    """An 8-bit RGB PNG of ``rgb`` ((H, W, 3) uint8)."""
+    h, w, _ = rgb.shape
+    rows = np.zeros((h, 1 + w * 3), np.uint8)  # filter byte 0 (none) before each row
+    rows[:, 1:] = rgb.reshape(h, w * 3)
+    return _png(rows, w, h)
+
+
+class BgraEncoder:
+    """PNGs of BGRA frames (alpha dropped): the same files ``encode`` makes of their
+    RGB, converted straight into the PNG's rows. Keeps its row buffer between
+    frames (fresh pages cost more than the conversion); one per thread."""
+
+    def __init__(self) -> None:
+        self._rows = np.empty((0, 0), np.uint8)
+
+    def encode(self, bgra: np.ndarray) -> bytes:
+        h, w, _ = bgra.shape
+        if self._rows.shape != (h, 1 + w * 3):
+            self._rows = np.zeros((h, 1 + w * 3), np.uint8)  # filter byte 0 before each row
+        cv2.cvtColor(bgra, cv2.COLOR_BGRA2RGB, dst=self._rows[:, 1:].reshape(h, w, 3))
+        return _png(self._rows, w, h)

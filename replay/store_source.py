@@ -28,13 +28,17 @@ class StoreFrames:
         self._db = db
         self._reader = FrameReader(blob_store_for(db))
 
+    def bgra(self, frame: str, out: np.ndarray | None = None) -> np.ndarray:
+        """(height, width, 4) BGRA as the store keeps it, an array the caller may change:
+        ``out`` decoded into when it has the frame's shape, else a new one."""
+        with self._db.session() as s:
+            return self._reader.pixels(frame, s, out)
+
     def rgb(self, frame: str) -> np.ndarray:
         import cv2
 
-        with self._db.session() as s:
-            bgra = self._reader.pixels(frame, s)
         # cvtColor converts in one vectorised pass, several times faster than a strided copy.
-        return cv2.cvtColor(bgra, cv2.COLOR_BGRA2RGB)
+        return cv2.cvtColor(self.bgra(frame), cv2.COLOR_BGRA2RGB)
 
 
 class RedactedFrames:
@@ -56,6 +60,14 @@ class RedactedFrames:
         if info is None:  # not one of this session's observations: show nothing of it
             return self._redactor(pixels, 0)
         return self._redactor(pixels, info.t_ns, (info.left, info.top))
+
+    def bgra(self, frame: str, out: np.ndarray | None = None) -> np.ndarray:
+        """As ``StoreFrames.bgra``, redacted: a bundle writer's way around two conversions."""
+        if not self._redactor.rules:
+            return self._frames.bgra(frame, out)
+        import cv2
+
+        return cv2.cvtColor(self.rgb(frame), cv2.COLOR_RGB2BGRA)
 
 
 class StoreTrajectory:

@@ -58,14 +58,15 @@ class FrameReader:
             pixels = decode(self._raw(digest, session), lambda base: self._raw(base, session))
             pixels.flags.writeable = False
             self._keyframe = (digest, pixels)
-        return self._keyframe[1].copy()
+        return self._keyframe[1]
 
-    def pixels(self, digest: str, session: Session) -> np.ndarray:
-        """(height, width, 4) BGRA."""
+    def pixels(self, digest: str, session: Session, out: np.ndarray | None = None) -> np.ndarray:
+        """(height, width, 4) BGRA, a new array or ``out`` (of that shape) decoded into."""
         return decode(
             self._raw(digest, session),
             lambda base: self._raw(base, session),
             lambda base: self._decoded_keyframe(base, session),
+            out,
         )
 
     def rgb(self, digest: str, session: Session) -> np.ndarray:

@@ -9,12 +9,14 @@ import cv2
 import numpy as np
 from isal import isal_zlib
 
-from capture.framecodec import frame_hash
+from capture.framecodec import frame_hash, frame_hasher
 from replay.bundle.errors import BundleError
 from replay.png import SIGNATURE
 
 # Largest image a reader decodes (8192 x 8192): the size is read from the header first.
 MAX_PIXELS = 1 << 26
+# Rows decoded at a time: a 1080p band's RGB and BGRA (under 1 MiB) stay in the cache.
+BAND_ROWS = 64
 # isal's stubs declare its error as an instance; it is a class.
 INFLATE_ERROR = cast(type[Exception], isal_zlib.error)
 
@@ -37,8 +39,8 @@ def png_size(head: bytes) -> tuple[int, int]:
     return width, height
 
 
-def _plain_rgb(data: bytes, width: int, height: int) -> np.ndarray | None:
-    """The pixels of an 8-bit RGB PNG with no row filters (what demotrace writes), else None."""
+def _idat(data: bytes) -> bytes | None:
+    """The compressed pixels of an 8-bit RGB, non-interlaced PNG, else None."""
     pos, idat = 8, []
     while pos + 8 <= len(data):
         (length,) = struct.unpack_from(">I", data, pos)
@@ -51,36 +53,68 @@ def _plain_rgb(data: bytes, width: int, height: int) -> np.ndarray | None:
         elif kind == b"IEND":
             break
         pos += 12 + length
-    expected = height * (1 + 3 * width)
-    try:
-        raw = isal_zlib.decompressobj().decompress(b"".join(idat), expected)
-    except INFLATE_ERROR:
-        return None
-    if len(raw) != expected:
-        return None
-    rows = np.frombuffer(raw, np.uint8).reshape(height, 1 + 3 * width)
-    if rows[:, 0].any():
-        return None  # filtered rows: let the general decoder undo them
-    return rows[:, 1:].reshape(height, width, 3)
+    return b"".join(idat)
 
 
-def decode_bgra(data: bytes, name: str, width: int, height: int) -> np.ndarray:
+def _plain_bgra(data: bytes, width: int, height: int, out: np.ndarray) -> str | None:
+    """Decode an 8-bit RGB PNG with no row filters (what demotrace writes) into ``out``
+    as opaque BGRA, returning its content hash; None for any other PNG.
+
+    A band of rows at a time is inflated, converted and hashed while it is in
+    the cache, rather than each step passing over the whole frame.
+    """
+    stream = _idat(data)
+    if stream is None:
+        return None
+    stride = 1 + 3 * width
+    inflate = isal_zlib.decompressobj()
+    hasher = frame_hasher(width, height)
+    for y in range(0, height, BAND_ROWS):
+        n = min(BAND_ROWS, height - y)
+        try:
+            raw = inflate.decompress(stream, n * stride)
+        except INFLATE_ERROR:
+            return None
+        stream = inflate.unconsumed_tail
+        if len(raw) != n * stride:
+            return None
+        rows = np.frombuffer(raw, np.uint8).reshape(n, stride)
+        if rows[:, 0].any():
+            return None  # filtered rows: let the general decoder undo them
+        band = out[y : y + n]
+        cv2.cvtColor(rows[:, 1:].reshape(n, width, 3), cv2.COLOR_RGB2BGRA, dst=band)
+        hasher.update(band.data)
+    return hasher.hexdigest()
+
+
+def decode_bgra(
+    data: bytes, name: str, width: int, height: int, out: np.ndarray | None = None
+) -> np.ndarray:
     """(height, width, 4) opaque BGRA of ``data``, refused unless it is the size and hash
-    ``name`` says: the form the store keeps, made while checking the hash."""
+    ``name`` says: the form the store keeps, made while checking the hash. Decoded
+    into ``out`` when it is an array of that shape (as from a ``BufferPool``)."""
     w, h = png_size(data[:24])
     if w * h > MAX_PIXELS:
         raise BundleError(f"frame {name} is {w}x{h}, larger than {MAX_PIXELS} pixels")
     if (w, h) != (width, height):
         raise BundleError(f"frame {name} is {w}x{h}, but frames lists it as {width}x{height}")
-    img = _plain_rgb(data, width, height)
-    if img is None:
+    if (
+        out is None
+        or out.shape != (height, width, 4)
+        or out.dtype != np.uint8
+        or not out.flags.c_contiguous
+    ):
+        out = np.empty((height, width, 4), np.uint8)
+    digest = _plain_bgra(data, width, height, out)
+    if digest is None:
         img = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR_RGB)
-    if img is None or img.shape != (height, width, 3):
-        raise BundleError(f"frame {name} is not a readable PNG image")
-    bgra = opaque_bgra(img)
-    if frame_hash(bgra.reshape(-1).data, width, height) != name:
+        if img is None or img.shape != (height, width, 3):
+            raise BundleError(f"frame {name} is not a readable PNG image")
+        cv2.cvtColor(img, cv2.COLOR_RGB2BGRA, dst=out)
+        digest = frame_hash(out.data, width, height)
+    if digest != name:
         raise BundleError(f"frame {name}'s pixels do not match its name (hash mismatch)")
-    return bgra
+    return out
 
 
 def decode(data: bytes, name: str, width: int, height: int) -> np.ndarray:

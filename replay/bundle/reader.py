@@ -9,11 +9,12 @@ from typing import Any
 
 import numpy as np
 
+from capture.buffers import BufferPool
 from capture.events import RawEvent
+from capture.pipeline import ordered_map
 from replay.bundle import compat, png
 from replay.bundle.container import Container
 from replay.bundle.errors import BundleError
-from replay.bundle.pipeline import ordered_map
 from replay.bundle.schema import FORMAT_VERSION, read_event, read_trajectory
 from replay.trajectory import Trajectory
 
@@ -71,9 +72,9 @@ class BundleFrames:
             raise BundleError(f"no frame {frame} in the bundle")
         return self._container.read(frame_file(frame))
 
-    def _bgra(self, frame: str, data: bytes) -> np.ndarray:
+    def _bgra(self, frame: str, data: bytes, out: np.ndarray | None = None) -> np.ndarray:
         info = self._frames[frame]
-        return png.decode_bgra(data, frame, info.width, info.height)
+        return png.decode_bgra(data, frame, info.width, info.height, out)
 
     def rgb(self, frame: str) -> np.ndarray:
         info = self._frames.get(frame)
@@ -81,10 +82,16 @@ class BundleFrames:
             raise BundleError(f"no frame {frame} in the bundle")
         return png.decode(self.png(frame), frame, info.width, info.height)
 
-    def all_bgra(self) -> Iterator[np.ndarray]:
-        """Every frame as opaque BGRA in ``frames`` order, decoded and checked on worker threads."""
-        names = list(self._frames)
-        return ordered_map(lambda item: self._bgra(*item), ((n, self.png(n)) for n in names))
+    def all_bgra(self, buffers: BufferPool | None = None) -> Iterator[np.ndarray]:
+        """Every frame as opaque BGRA in ``frames`` order, decoded and checked on worker
+        threads; into arrays taken from ``buffers`` when given (the caller gives them back)."""
+
+        def decode(name: str) -> np.ndarray:
+            info = self._frames[name]
+            out = None if buffers is None else buffers.take((info.height, info.width, 4))
+            return self._bgra(name, self.png(name), out)
+
+        return ordered_map(decode, iter(self._frames))
 
 
 class Bundle:

@@ -1,36 +1,48 @@
 """Writing a trajectory as a bundle: a directory, or a zip when the path ends in ``.zip``.
 
-Frames are streamed: each is decoded from its source, encoded as PNG and
-written before the next is read, so memory stays flat however long the session.
+Frames are streamed: each is decoded from its source on the calling thread,
+then hashed, encoded as PNG and (in a directory) written on worker threads,
+with only a few frames in flight, so memory stays flat however long the
+session. The output is not synced to disk here: the export command writes
+into a staging path and moves it into place once whole.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, cast
 
 import numpy as np
 
+from capture.buffers import BufferPool
+from capture.framecodec import frame_hash
+from capture.pipeline import ordered_map
 from replay.bundle import png
-from replay.bundle.pipeline import ordered_map
 from replay.bundle.reader import EVENTS, TRAJECTORY, frame_file
 from replay.bundle.schema import event_json, trajectory_json
-from replay.png import encode
-from replay.trajectory import TrajectorySource
+from replay.png import BgraEncoder
+from replay.trajectory import FrameSource, TrajectorySource
 
 Progress = Callable[[int, int], None]
+ALPHA = 0xFF000000  # the alpha byte of a little-endian BGRA pixel read as uint32
 
 
 class _Sink(Protocol):
+    # True: ``write`` may be called from several threads at once (frames written by workers).
+    concurrent: bool
+
     def write(self, name: str, data: bytes, compress: bool) -> None: ...
 
     def close(self) -> None: ...
 
 
 class _Directory:
+    concurrent = True
+
     def __init__(self, root: Path) -> None:
         self.root = root
         (root / "frames").mkdir(parents=True)
@@ -43,6 +55,8 @@ class _Directory:
 
 
 class _Zip:
+    concurrent = False  # entries in frame order: the same session makes the same zip
+
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.zip = zipfile.ZipFile(path, "w", allowZip64=True)
@@ -57,8 +71,62 @@ class _Zip:
         self.zip.close()
 
 
-def _png_file(rgb: np.ndarray) -> tuple[str, bytes]:
-    return png.content_hash(rgb), encode(rgb)
+class _Frames:
+    """Hashing and PNG coding of one frame, run on worker threads; a directory's
+    frame files are written there too, each once (two frames may hash alike)."""
+
+    def __init__(self, sink: _Sink, buffers: BufferPool) -> None:
+        self._sink = sink
+        self._buffers = buffers
+        self._claimed: set[str] = set()
+        self._lock = threading.Lock()
+        self._local = threading.local()  # a PNG encoder per worker thread
+
+    def _claim(self, name: str) -> bool:
+        with self._lock:
+            if name in self._claimed:
+                return False
+            self._claimed.add(name)
+            return True
+
+    def __call__(self, bgra: np.ndarray) -> tuple[str, bytes | None]:
+        """(content hash, PNG bytes still to write, or None once written or a duplicate);
+        ``bgra`` goes back to the pool."""
+        try:
+            return self._file(np.ascontiguousarray(bgra))
+        finally:
+            self._buffers.give(bgra)
+
+    def _file(self, bgra: np.ndarray) -> tuple[str, bytes | None]:
+        h, w, _ = bgra.shape
+        # Opaque, as the hash is defined: alpha set in place on the (fresh) array
+        # unless already so (one read, where setting it is a read and a write).
+        whole = bgra.view("<u4")
+        if whole.min() < ALPHA:
+            np.bitwise_or(whole, np.uint32(ALPHA), out=whole)
+        name = frame_hash(bgra.data, w, h)
+        if not self._claim(name):
+            return name, None
+        encoder = getattr(self._local, "encoder", None)
+        if encoder is None:
+            encoder = self._local.encoder = BgraEncoder()
+        data = encoder.encode(bgra)
+        if not self._sink.concurrent:
+            return name, data
+        self._sink.write(frame_file(name), data, compress=False)
+        return name, None
+
+
+Decode = Callable[[str, np.ndarray], np.ndarray]
+
+
+def _bgra_of(frames: FrameSource) -> Decode:
+    """``decode(ref, out)``: a frame as BGRA the caller may change, decoded into ``out``
+    when the source keeps BGRA (the store does), else its RGB converted."""
+    bgra = getattr(frames, "bgra", None)
+    if callable(bgra):
+        return cast(Decode, bgra)
+    return lambda ref, _out: png.opaque_bgra(frames.rgb(ref))
 
 
 def is_zip(path: Path) -> bool:
@@ -71,17 +139,20 @@ def write_bundle(source: TrajectorySource, out: Path, progress: Progress | None 
     sink: _Sink = _Zip(out) if is_zip(out) else _Directory(out)
     try:
         names: dict[str, str] = {}
-        written: set[str] = set()
         refs = list(traj.frames)
-        # Decoding reads the source on this thread; hashing and PNG coding run on workers.
-        pixels = (source.frames.rgb(ref) for ref in refs)
+        # Decoding reads the source on this thread; hashing, PNG coding and (for a
+        # directory) writing run on workers, a few frames in flight.
+        decode, buffers = _bgra_of(source.frames), BufferPool()
+        pixels = (
+            decode(ref, buffers.take((traj.frames[ref].height, traj.frames[ref].width, 4)))
+            for ref in refs
+        )
         for done, (ref, (name, data)) in enumerate(
-            zip(refs, ordered_map(_png_file, pixels), strict=True), start=1
+            zip(refs, ordered_map(_Frames(sink, buffers), pixels), strict=True), start=1
         ):
             names[ref] = name
-            if name not in written:
+            if data is not None:
                 sink.write(frame_file(name), data, compress=False)
-                written.add(name)
             if progress is not None:
                 progress(done, len(refs))
         lines = [json.dumps(event_json(e), ensure_ascii=False) for e in source.events()]

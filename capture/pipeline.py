@@ -1,7 +1,8 @@
 """Frame work spread over a few threads, results in order, a bounded number in flight.
 
-PNG coding and hashing release the GIL, so two threads use two cores; holding
-at most ``AHEAD`` frames keeps memory flat however long the session.
+PNG and zstd coding, hashing and numpy release the GIL, so two threads use two
+cores; holding at most ``AHEAD`` frames keeps memory flat however long the
+session. Used by the bundle writer and reader and by the store's import.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ def ordered_map(
     fn: Callable[[T], R], items: Iterable[T], workers: int = WORKERS, ahead: int = AHEAD
 ) -> Iterator[R]:
     """``fn`` over ``items`` on ``workers`` threads, yielded in order; an error stops the rest."""
-    with ThreadPoolExecutor(workers, thread_name_prefix="bundle-frames") as pool:
+    with ThreadPoolExecutor(workers, thread_name_prefix="frames") as pool:
         pending: deque[Future[R]] = deque()
         try:
             for item in items:
