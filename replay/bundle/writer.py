@@ -19,7 +19,7 @@ from typing import Protocol, cast
 import numpy as np
 
 from capture.buffers import BufferPool
-from capture.framecodec import frame_hash
+from capture.framecodec import frame_hasher
 from capture.pipeline import ordered_map
 from replay.bundle import png
 from replay.bundle.reader import EVENTS, TRAJECTORY, frame_file
@@ -99,18 +99,25 @@ class _Frames:
 
     def _file(self, bgra: np.ndarray) -> tuple[str, bytes | None]:
         h, w, _ = bgra.shape
-        # Opaque, as the hash is defined: alpha set in place on the (fresh) array
-        # unless already so (one read, where setting it is a read and a write).
-        whole = bgra.view("<u4")
-        if whole.min() < ALPHA:
-            np.bitwise_or(whole, np.uint32(ALPHA), out=whole)
-        name = frame_hash(bgra.data, w, h)
-        if not self._claim(name):
-            return name, None
+        hasher = frame_hasher(w, h)
+
+        def opaque_and_hashed(band: np.ndarray) -> None:
+            # Opaque, as the hash is defined: alpha set in place (the array is ours)
+            # unless already so (one read, where setting it is a read and a write).
+            pixels = band.view("<u4")
+            if pixels.min() < ALPHA:
+                np.bitwise_or(pixels, np.uint32(ALPHA), out=pixels)
+            hasher.update(band.data)
+
         encoder = getattr(self._local, "encoder", None)
         if encoder is None:
             encoder = self._local.encoder = BgraEncoder()
-        data = encoder.encode(bgra)
+        # Hashing rides along the encoder's pass; a frame seen already is encoded for
+        # nothing, which costs less than a second pass over every frame.
+        data = encoder.encode(bgra, opaque_and_hashed)
+        name = hasher.hexdigest()
+        if not self._claim(name):
+            return name, None
         if not self._sink.concurrent:
             return name, data
         self._sink.write(frame_file(name), data, compress=False)
