@@ -18,7 +18,15 @@ from isal import isal_zlib
 
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 DEFLATE_LEVEL = 1
-BAND_ROWS = 64  # rows a BgraEncoder converts and deflates at a time (under 1 MiB at 1080p)
+# Pixels converted at a time: under 1 MiB, so a band stays in the cache from one step
+# to the next, and no more than OpenCV converts on the calling thread (larger images
+# it splits over its own thread pool, whose threads then spin between jobs).
+BAND_PIXELS = 1 << 16
+
+
+def band_rows(width: int) -> int:
+    """Rows of ``width`` pixels worked on at a time."""
+    return max(1, BAND_PIXELS // width)
 
 
 def chunk(kind: bytes, data: bytes) -> bytes:
@@ -58,12 +66,13 @@ class BgraEncoder:
         """The PNG of ``bgra`` ((H, W, 4) uint8); ``visit(band)``, when given, sees each
         band of BGRA rows in order just before it is encoded (and may change it)."""
         h, w, _ = bgra.shape
-        if self._rows.shape[1:] != (1 + w * 3,):
-            self._rows = np.zeros((BAND_ROWS, 1 + w * 3), np.uint8)  # filter byte 0: none
+        step = band_rows(w)
+        if self._rows.shape != (step, 1 + w * 3):
+            self._rows = np.zeros((step, 1 + w * 3), np.uint8)  # filter byte 0: none
         deflate = isal_zlib.compressobj(DEFLATE_LEVEL)
         parts = []
-        for y in range(0, h, BAND_ROWS):
-            band = bgra[y : y + BAND_ROWS]
+        for y in range(0, h, step):
+            band = bgra[y : y + step]
             if visit is not None:
                 visit(band)
             rows = self._rows[: len(band)]

@@ -11,12 +11,10 @@ from isal import isal_zlib
 
 from capture.framecodec import frame_hash, frame_hasher
 from replay.bundle.errors import BundleError
-from replay.png import SIGNATURE
+from replay.png import SIGNATURE, band_rows
 
 # Largest image a reader decodes (8192 x 8192): the size is read from the header first.
 MAX_PIXELS = 1 << 26
-# Rows decoded at a time: a 1080p band's RGB and BGRA (under 1 MiB) stay in the cache.
-BAND_ROWS = 64
 # isal's stubs declare its error as an instance; it is a class.
 INFLATE_ERROR = cast(type[Exception], isal_zlib.error)
 
@@ -69,8 +67,9 @@ def _plain_bgra(data: bytes, width: int, height: int, out: np.ndarray) -> str | 
     stride = 1 + 3 * width
     inflate = isal_zlib.decompressobj()
     hasher = frame_hasher(width, height)
-    for y in range(0, height, BAND_ROWS):
-        n = min(BAND_ROWS, height - y)
+    step = band_rows(width)
+    for y in range(0, height, step):
+        n = min(step, height - y)
         try:
             raw = inflate.decompress(stream, n * stride)
         except INFLATE_ERROR:

@@ -23,13 +23,14 @@ from capture.store.sessions import blob_store_for
 from replay.bundle import BundleError, open_bundle, write_bundle
 from replay.bundle.importing import import_bundle
 from replay.bundle.png import content_hash, decode_bgra
-from replay.png import BAND_ROWS, BgraEncoder, encode
+from replay.png import BgraEncoder, band_rows, encode
 from replay.store_source import StoreTrajectory
 from replay.trajectory import Trajectory
 from tests.stored import stored_session
 from tests.unit.test_bundle import FIXTURE_V1
 
-W, H = 150, 2 * BAND_ROWS + 7  # bands of every length: two whole ones and a short one
+W = 150
+H = 2 * band_rows(W) + 7  # bands of every length: two whole ones and a short one
 
 
 def picture(seed: int, width: int = W, height: int = H) -> np.ndarray:
@@ -50,7 +51,7 @@ def test_bgra_encoder_makes_the_png_encode_makes() -> None:
     rgb = picture(1)
     seen: list[int] = []
     data = BgraEncoder().encode(bgra_of(rgb, alpha=0), lambda band: seen.append(len(band)))
-    assert seen == [BAND_ROWS, BAND_ROWS, 7]
+    assert seen == [band_rows(W), band_rows(W), 7]
     for png in (data, encode(rgb)):
         decoded = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_UNCHANGED)
         assert decoded is not None
@@ -144,7 +145,7 @@ def _screens(n: int) -> list[np.ndarray]:
     out, current = [], bgra_of(picture(7))
     for i in range(n):
         current = bgra_of(picture(8 + i)) if i % 5 == 4 else current.copy()
-        current[(3 * i) % H, :, :3] = i
+        current[(37 * i) % H, :, :3] = i
         out.append(current)
     return out
 
