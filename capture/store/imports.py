@@ -100,8 +100,8 @@ def import_session(
     does), so they are not hashed again. ``buffers``: the pool ``pixels`` takes its
     arrays from; each goes back once coded.
 
-    Frames are coded for the store on a thread of their own while this one writes
-    them, a few frames in flight. Whatever goes wrong (including ``pixels``
+    Frames are coded for the store on a thread of their own, and written (to a
+    directory store) on two more, a few frames in flight. Whatever goes wrong (including ``pixels``
     raising, as a bundle does on a frame whose hash does not match), nothing
     stays behind: the transaction is rolled back and frame blobs this import
     added are removed again.
@@ -116,11 +116,20 @@ def import_session(
             known = {f.hash for f in session.frames if blobs.has(f.hash, s)}
             coder = _Coder(known, hashed, buffers)
             coded = ordered_map(coder, zip(session.frames, pixels, strict=True), 1, 3)
+
+            def store(item: Coded) -> Coded:
+                frame, data = item
+                if data is not None:
+                    added.append(frame.hash)  # first: a failure anywhere removes it
+                    blobs.put(frame.hash, data, s)
+                return frame, None
+
+            if blobs.concurrent:  # files: written on threads of their own
+                coded = ordered_map(store, coded, 2, 4)
             rows: dict[str, FrameRow] = {}
             for done, (frame, data) in enumerate(coded, start=1):
                 if data is not None:
-                    blobs.put(frame.hash, data, s)
-                    added.append(frame.hash)
+                    store((frame, data))
                 rows[frame.hash] = FrameRow(
                     session_id=session.id,
                     t_ns=frame.t_ns,

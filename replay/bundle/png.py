@@ -62,19 +62,25 @@ def _plain_bgra(data: bytes, width: int, height: int, out: np.ndarray) -> str | 
     the cache, rather than each step passing over the whole frame.
     """
     stream = _idat(data)
-    if stream is None:
+    if stream is None or len(stream) < 2:
         return None
+    cmf, flg = stream[0], stream[1]
+    if cmf & 0x0F != 8 or (cmf << 8 | flg) % 31 or flg & 0x20:
+        return None  # not a plain zlib stream: the general decoder says what is wrong
+    # Inflated raw, past the zlib header: its Adler-32 goes unchecked, as the content
+    # hash covers every pixel (and skipping it saves a pass over the frame).
+    pending: bytes | memoryview = memoryview(stream)[2:]
     stride = 1 + 3 * width
-    inflate = isal_zlib.decompressobj()
+    inflate = isal_zlib.decompressobj(-15)
     hasher = frame_hasher(width, height)
     step = band_rows(width)
     for y in range(0, height, step):
         n = min(step, height - y)
         try:
-            raw = inflate.decompress(stream, n * stride)
+            raw = inflate.decompress(pending, n * stride)
         except INFLATE_ERROR:
             return None
-        stream = inflate.unconsumed_tail
+        pending = inflate.unconsumed_tail
         if len(raw) != n * stride:
             return None
         rows = np.frombuffer(raw, np.uint8).reshape(n, stride)

@@ -244,3 +244,16 @@ def test_a_failed_import_removes_the_frames_it_added(db: Database, tmp_path: Pat
             assert not [n for n in names if blobs.has(n, s)]
     finally:
         other.close()
+
+
+def test_a_frame_whose_deflate_stream_is_damaged_is_refused() -> None:
+    rgb = picture(10)
+    data = bytearray(encode(rgb))
+    idat = data.index(b"IDAT") + 4
+    data[idat] ^= 0x0F  # the zlib header: no longer deflate
+    with pytest.raises(BundleError, match="not a readable PNG"):
+        decode_bgra(bytes(data), content_hash(rgb), W, H)
+    data[idat] ^= 0x0F
+    data[idat + 40] ^= 0xFF  # inside the compressed pixels
+    with pytest.raises(BundleError):
+        decode_bgra(bytes(data), content_hash(rgb), W, H)
