@@ -62,21 +62,24 @@ class BgraEncoder:
     def __init__(self) -> None:
         self._rows = np.empty((0, 0), np.uint8)
 
-    def encode(self, bgra: np.ndarray, visit: Callable[[np.ndarray], None] | None = None) -> bytes:
-        """The PNG of ``bgra`` ((H, W, 4) uint8); ``visit(band)``, when given, sees each
-        band of BGRA rows in order just before it is encoded (and may change it)."""
+    def encode(self, bgra: np.ndarray) -> bytes:
+        """The PNG of ``bgra`` ((H, W, 4) uint8)."""
         h, w, _ = bgra.shape
-        step = band_rows(w)
-        if self._rows.shape != (step, 1 + w * 3):
-            self._rows = np.zeros((step, 1 + w * 3), np.uint8)  # filter byte 0: none
+        return self.encode_rows(w, h, lambda y, n: bgra[y : y + n])
+
+    def encode_rows(self, width: int, height: int, rows: Callable[[int, int], np.ndarray]) -> bytes:
+        """The PNG of a frame whose rows [y, y + n) are ``rows(y, n)`` ((n, width, 4) BGRA),
+        asked for top to bottom, ``band_rows(width)`` at a time; each is done with
+        before the next is asked for."""
+        step = band_rows(width)
+        if self._rows.shape != (step, 1 + width * 3):
+            self._rows = np.zeros((step, 1 + width * 3), np.uint8)  # filter byte 0: none
         deflate = isal_zlib.compressobj(DEFLATE_LEVEL)
         parts = []
-        for y in range(0, h, step):
-            band = bgra[y : y + step]
-            if visit is not None:
-                visit(band)
-            rows = self._rows[: len(band)]
-            cv2.cvtColor(band, cv2.COLOR_BGRA2RGB, dst=rows[:, 1:].reshape(len(band), w, 3))
-            parts.append(deflate.compress(rows))
+        for y in range(0, height, step):
+            n = min(step, height - y)
+            out = self._rows[:n]
+            cv2.cvtColor(rows(y, n), cv2.COLOR_BGRA2RGB, dst=out[:, 1:].reshape(n, width, 3))
+            parts.append(deflate.compress(out))
         parts.append(deflate.flush())
-        return _png(b"".join(parts), w, h)
+        return _png(b"".join(parts), width, height)

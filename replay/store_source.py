@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from capture.events import RawEvent
+from capture.framecodec import DeltaFrame
 from capture.store.database import Database
 from capture.store.frames import FrameReader
 from capture.store.playback import stored_frames
@@ -28,17 +29,18 @@ class StoreFrames:
         self._db = db
         self._reader = FrameReader(blob_store_for(db))
 
-    def bgra(self, frame: str, out: np.ndarray | None = None) -> np.ndarray:
-        """(height, width, 4) BGRA as the store keeps it, an array the caller may change:
-        ``out`` decoded into when it has the frame's shape, else a new one."""
+    def bgra_delta(self, frame: str) -> DeltaFrame:
+        """BGRA as the store keeps it, the delta not applied (``FrameReader.delta_frame``)."""
         with self._db.session() as s:
-            return self._reader.pixels(frame, s, out)
+            return self._reader.delta_frame(frame, s)
 
     def rgb(self, frame: str) -> np.ndarray:
         import cv2
 
+        with self._db.session() as s:
+            bgra = self._reader.pixels(frame, s)
         # cvtColor converts in one vectorised pass, several times faster than a strided copy.
-        return cv2.cvtColor(self.bgra(frame), cv2.COLOR_BGRA2RGB)
+        return cv2.cvtColor(bgra, cv2.COLOR_BGRA2RGB)
 
 
 class RedactedFrames:
@@ -61,13 +63,14 @@ class RedactedFrames:
             return self._redactor(pixels, 0)
         return self._redactor(pixels, info.t_ns, (info.left, info.top))
 
-    def bgra(self, frame: str, out: np.ndarray | None = None) -> np.ndarray:
-        """As ``StoreFrames.bgra``, redacted: a bundle writer's way around two conversions."""
+    def bgra_delta(self, frame: str) -> DeltaFrame:
+        """As ``StoreFrames.bgra_delta``, redacted: a bundle writer's way around two
+        conversions and a copy of each frame."""
         if not self._redactor.rules:
-            return self._frames.bgra(frame, out)
+            return self._frames.bgra_delta(frame)
         import cv2
 
-        return cv2.cvtColor(self.rgb(frame), cv2.COLOR_RGB2BGRA)
+        return DeltaFrame(cv2.cvtColor(self.rgb(frame), cv2.COLOR_RGB2BGRA))
 
 
 class StoreTrajectory:

@@ -18,13 +18,12 @@ from typing import Protocol, cast
 
 import numpy as np
 
-from capture.buffers import BufferPool
-from capture.framecodec import frame_hasher
+from capture.framecodec import DeltaFrame, frame_hasher
 from capture.pipeline import ordered_map
 from replay.bundle import png
 from replay.bundle.reader import EVENTS, TRAJECTORY, frame_file
 from replay.bundle.schema import event_json, trajectory_json
-from replay.png import BgraEncoder
+from replay.png import BgraEncoder, band_rows
 from replay.trajectory import FrameSource, TrajectorySource
 
 Progress = Callable[[int, int], None]
@@ -72,15 +71,15 @@ class _Zip:
 
 
 class _Frames:
-    """Hashing and PNG coding of one frame, run on worker threads; a directory's
-    frame files are written there too, each once (two frames may hash alike)."""
+    """Hashing and PNG coding of one frame, run on worker threads, a band of rows at a
+    time; a directory's frame files are written there too, each once (two frames
+    may hash alike)."""
 
-    def __init__(self, sink: _Sink, buffers: BufferPool) -> None:
+    def __init__(self, sink: _Sink) -> None:
         self._sink = sink
-        self._buffers = buffers
         self._claimed: set[str] = set()
         self._lock = threading.Lock()
-        self._local = threading.local()  # a PNG encoder per worker thread
+        self._local = threading.local()  # a PNG encoder and a band buffer per thread
 
     def _claim(self, name: str) -> bool:
         with self._lock:
@@ -89,32 +88,38 @@ class _Frames:
             self._claimed.add(name)
             return True
 
-    def __call__(self, bgra: np.ndarray) -> tuple[str, bytes | None]:
-        """(content hash, PNG bytes still to write, or None once written or a duplicate);
-        ``bgra`` goes back to the pool."""
-        try:
-            return self._file(np.ascontiguousarray(bgra))
-        finally:
-            self._buffers.give(bgra)
+    def _scratch(self, width: int) -> np.ndarray:
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None or scratch.shape != (band_rows(width), width, 4):
+            scratch = self._local.scratch = np.empty((band_rows(width), width, 4), np.uint8)
+        return cast(np.ndarray, scratch)
 
-    def _file(self, bgra: np.ndarray) -> tuple[str, bytes | None]:
-        h, w, _ = bgra.shape
+    def __call__(self, frame: DeltaFrame) -> tuple[str, bytes | None]:
+        """(content hash, PNG bytes still to write, or None once written or a duplicate)."""
+        h, w, _ = frame.shape
         hasher = frame_hasher(w, h)
+        scratch = self._scratch(w)
 
-        def opaque_and_hashed(band: np.ndarray) -> None:
-            # Opaque, as the hash is defined: alpha set in place (the array is ours)
-            # unless already so (one read, where setting it is a read and a write).
+        def rows(y: int, n: int) -> np.ndarray:
+            band = frame.rows(y, n, scratch)
+            # Opaque, as the hash is defined: the alpha set (in the band buffer, as the
+            # frame's own pixels are shared) unless already so, which one read tells.
             pixels = band.view("<u4")
             if pixels.min() < ALPHA:
+                if not np.may_share_memory(band, scratch):
+                    np.copyto(scratch[:n], band)
+                    band = scratch[:n]
+                    pixels = band.view("<u4")
                 np.bitwise_or(pixels, np.uint32(ALPHA), out=pixels)
             hasher.update(band.data)
+            return band
 
         encoder = getattr(self._local, "encoder", None)
         if encoder is None:
             encoder = self._local.encoder = BgraEncoder()
         # Hashing rides along the encoder's pass; a frame seen already is encoded for
         # nothing, which costs less than a second pass over every frame.
-        data = encoder.encode(bgra, opaque_and_hashed)
+        data = encoder.encode_rows(w, h, rows)
         name = hasher.hexdigest()
         if not self._claim(name):
             return name, None
@@ -124,16 +129,13 @@ class _Frames:
         return name, None
 
 
-Decode = Callable[[str, np.ndarray], np.ndarray]
-
-
-def _bgra_of(frames: FrameSource) -> Decode:
-    """``decode(ref, out)``: a frame as BGRA the caller may change, decoded into ``out``
-    when the source keeps BGRA (the store does), else its RGB converted."""
-    bgra = getattr(frames, "bgra", None)
-    if callable(bgra):
-        return cast(Decode, bgra)
-    return lambda ref, _out: png.opaque_bgra(frames.rgb(ref))
+def _frames_of(frames: FrameSource) -> Callable[[str], DeltaFrame]:
+    """Each frame's BGRA: the source's own when it has them (the store keeps BGRA, and
+    its deltas are read over their keyframe without a copy), else its RGB converted."""
+    delta = getattr(frames, "bgra_delta", None)
+    if callable(delta):
+        return cast(Callable[[str], DeltaFrame], delta)
+    return lambda ref: DeltaFrame(png.opaque_bgra(frames.rgb(ref)))
 
 
 def is_zip(path: Path) -> bool:
@@ -149,13 +151,9 @@ def write_bundle(source: TrajectorySource, out: Path, progress: Progress | None 
         refs = list(traj.frames)
         # Decoding reads the source on this thread; hashing, PNG coding and (for a
         # directory) writing run on workers, a few frames in flight.
-        decode, buffers = _bgra_of(source.frames), BufferPool()
-        pixels = (
-            decode(ref, buffers.take((traj.frames[ref].height, traj.frames[ref].width, 4)))
-            for ref in refs
-        )
+        decode = _frames_of(source.frames)
         for done, (ref, (name, data)) in enumerate(
-            zip(refs, ordered_map(_Frames(sink, buffers), pixels), strict=True), start=1
+            zip(refs, ordered_map(_Frames(sink), map(decode, refs)), strict=True), start=1
         ):
             names[ref] = name
             if data is not None:

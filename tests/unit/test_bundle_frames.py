@@ -15,7 +15,7 @@ import pytest
 from capture.buffers import BufferPool
 from capture.errors import StoreError
 from capture.events import RawEvent
-from capture.framecodec import FrameEncoder, decode, frame_hash
+from capture.framecodec import DeltaFrame, FrameEncoder, decode, decode_delta, frame_hash
 from capture.store.database import Database, open_database, sqlite_url
 from capture.store.frames import FrameReader
 from capture.store.imports import ImportedFrame, ImportedSession, import_session
@@ -23,6 +23,7 @@ from capture.store.sessions import blob_store_for
 from replay.bundle import BundleError, open_bundle, write_bundle
 from replay.bundle.importing import import_bundle
 from replay.bundle.png import content_hash, decode_bgra
+from replay.bundle.writer import _Frames
 from replay.png import BgraEncoder, band_rows, encode
 from replay.store_source import StoreTrajectory
 from replay.trajectory import Trajectory
@@ -49,10 +50,17 @@ def bgra_of(rgb: np.ndarray, alpha: int = 255) -> np.ndarray:
 
 def test_bgra_encoder_makes_the_png_encode_makes() -> None:
     rgb = picture(1)
-    seen: list[int] = []
-    data = BgraEncoder().encode(bgra_of(rgb, alpha=0), lambda band: seen.append(len(band)))
-    assert seen == [band_rows(W), band_rows(W), 7]
-    for png in (data, encode(rgb)):
+    bgra = bgra_of(rgb, alpha=0)
+    asked: list[tuple[int, int]] = []
+
+    def rows(y: int, n: int) -> np.ndarray:
+        asked.append((y, n))
+        return bgra[y : y + n]
+
+    data = BgraEncoder().encode_rows(W, H, rows)
+    step = band_rows(W)
+    assert asked == [(0, step), (step, step), (2 * step, 7)]
+    for png in (data, BgraEncoder().encode(bgra), encode(rgb)):
         decoded = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_UNCHANGED)
         assert decoded is not None
         assert np.array_equal(decoded[..., ::-1], rgb)
@@ -86,23 +94,24 @@ def test_a_truncated_frame_is_refused() -> None:
         decode_bgra(data[: len(data) // 2], content_hash(rgb), W, H)
 
 
-def test_store_decoding_into_an_array_leaves_the_cached_keyframe_alone() -> None:
+def test_a_delta_read_band_by_band_over_its_keyframe_is_the_frame() -> None:
     enc, blobs = FrameEncoder(), {}
     frames = []
     for i in range(4):
         pixels = bgra_of(picture(6))
-        pixels[100 + i, 5:9] = (i, 2 * i, 3 * i, 255)  # a small change: a delta
+        pixels[100 + 90 * i : 130 + 90 * i, 5:9] = (i, 2 * i, 3 * i, 255)  # deltas
         digest = frame_hash(pixels.tobytes(), W, H)
         blobs[digest] = enc.encode(pixels.tobytes(), W, H, digest).data
         frames.append((digest, pixels))
-    key_digest = frames[0][0]
-    keyframe = decode(blobs[key_digest], blobs.__getitem__)
-    keyframe.flags.writeable = False
-    out = np.zeros((H, W, 4), np.uint8)
-    for digest, pixels in frames[1:]:
-        got = decode(blobs[digest], blobs.__getitem__, lambda _: keyframe, out)
-        assert got is out
-        assert np.array_equal(out, pixels)
+    keyframe = decode(blobs[frames[0][0]], blobs.__getitem__)
+    keyframe.flags.writeable = False  # as the reader's cache holds it
+    scratch = np.empty((40, W, 4), np.uint8)
+    for digest, pixels in frames:
+        frame = decode_delta(blobs[digest], lambda _: keyframe)
+        assert frame.shape == (H, W, 4)
+        assert np.array_equal(frame.pixels(), pixels)
+        for y in range(0, H, 40):  # bands before, across, inside and after the delta's
+            assert np.array_equal(frame.rows(y, min(40, H - y), scratch), pixels[y : y + 40])
     assert np.array_equal(keyframe, frames[0][1])
 
 
@@ -197,15 +206,20 @@ class _Source:
 
 
 class _Transparent:
-    """The store's frames with alpha 0, as a grab may leave it."""
+    """The store's frames with alpha 0, as a grab may leave it, each made a delta over
+    its (shared, read-only) keyframe: alpha 0 in rows read from the keyframe and in
+    rows the delta changes."""
 
     def __init__(self, inner: StoreTrajectory) -> None:
         self._inner = inner
 
-    def bgra(self, frame: str, out: np.ndarray | None = None) -> np.ndarray:
-        pixels = self._inner.frames.bgra(frame, out)
-        pixels[..., 3] = 0
-        return pixels
+    def bgra_delta(self, frame: str) -> DeltaFrame:
+        base = self._inner.frames.bgra_delta(frame).pixels()
+        base[..., 3] = 0
+        base.flags.writeable = False
+        band = np.random.default_rng(0).integers(0, 256, (50, base.shape[1], 4), np.uint8)
+        band[..., 3] = 0
+        return DeltaFrame(base, 10, 60, band)
 
 
 @pytest.mark.parametrize("name", ["out", "out.zip"])
@@ -214,11 +228,17 @@ def test_frames_are_named_by_their_opaque_pixels_whatever_the_stored_alpha(
 ) -> None:
     stored = stored_session(db)
     source = StoreTrajectory(db, stored.id)
-    write_bundle(_Source(source, _Transparent(source)), tmp_path / name)  # type: ignore[arg-type]
+    frames = _Transparent(source)
+    write_bundle(_Source(source, frames), tmp_path / name)  # type: ignore[arg-type]
     with open_bundle(tmp_path / name) as bundle:
         bundle.check()
-        expected = {content_hash(source.frames.rgb(d)) for d in source.trajectory.frames}
-        assert set(bundle.trajectory.frames) == expected
+        expected = {}
+        for digest in source.trajectory.frames:
+            rgb = cv2.cvtColor(frames.bgra_delta(digest).pixels(), cv2.COLOR_BGRA2RGB)
+            expected[content_hash(rgb)] = rgb
+        assert set(bundle.trajectory.frames) == set(expected)
+        for digest, rgb in expected.items():
+            assert np.array_equal(bundle.frames.rgb(digest), rgb)
 
 
 def test_a_bundle_written_from_a_bundle_names_frames_alike(tmp_path: Path) -> None:
@@ -257,3 +277,28 @@ def test_a_frame_whose_deflate_stream_is_damaged_is_refused() -> None:
     data[idat + 40] ^= 0xFF  # inside the compressed pixels
     with pytest.raises(BundleError):
         decode_bgra(bytes(data), content_hash(rgb), W, H)
+
+
+class _Kept:
+    concurrent = False
+
+    def write(self, name: str, data: bytes, compress: bool) -> None:
+        raise AssertionError("frames go back to the writer's thread")
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_transparent_frame_is_hashed_and_encoded_opaque_in_every_band() -> None:
+    """Rows read straight from a shared keyframe, rows across and inside the delta: each
+    made opaque without touching the keyframe."""
+    base = bgra_of(picture(11), alpha=0)
+    base.flags.writeable = False
+    band = np.random.default_rng(1).integers(0, 256, (40, W, 4), np.uint8)
+    frame = DeltaFrame(base, band_rows(W) - 20, band_rows(W) + 20, band)
+    name, data = _Frames(_Kept())(frame)
+    rgb = cv2.cvtColor(frame.pixels(), cv2.COLOR_BGRA2RGB)
+    assert name == content_hash(rgb)
+    assert data is not None
+    assert np.array_equal(decode_bgra(data, name, W, H), bgra_of(rgb))
+    assert not base[..., 3].any()
