@@ -115,7 +115,7 @@ def import_session(
             s.flush()
             known = {f.hash for f in session.frames if blobs.has(f.hash, s)}
             coder = _Coder(known, hashed, buffers)
-            coded = ordered_map(coder, zip(session.frames, pixels, strict=True), 1, 3)
+            coded = ordered_map(coder, zip(session.frames, pixels, strict=True), 1, 2)
 
             def store(item: Coded) -> Coded:
                 frame, data = item

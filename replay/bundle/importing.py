@@ -92,7 +92,7 @@ def import_bundle(db: Database, path: Path, progress: Progress | None = None) ->
         traj = bundle.trajectory
         if has_session(db, traj.session_id):
             return ImportResult(traj.session_id, False, len(traj.steps), len(traj.frames))
-        buffers = BufferPool()
+        buffers = BufferPool(keep=4)
         frames = [
             ImportedFrame(f.hash, f.t_ns, f.left, f.top, f.width, f.height)
             for f in traj.frames.values()
