@@ -31,7 +31,7 @@ from tests.stored import stored_session
 from tests.unit.test_bundle import FIXTURE_V1
 
 W = 150
-H = 2 * band_rows(W) + 7  # bands of every length: two whole ones and a short one
+H = 3 * band_rows(W) + 7  # whole bands and a short one (inflated two at a time)
 
 
 def picture(seed: int, width: int = W, height: int = H) -> np.ndarray:
@@ -59,7 +59,7 @@ def test_bgra_encoder_makes_the_png_encode_makes() -> None:
 
     data = BgraEncoder().encode_rows(W, H, rows)
     step = band_rows(W)
-    assert asked == [(0, step), (step, step), (2 * step, 7)]
+    assert asked == [(0, step), (step, step), (2 * step, step), (3 * step, 7)]
     for png in (data, BgraEncoder().encode(bgra), encode(rgb)):
         decoded = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_UNCHANGED)
         assert decoded is not None
