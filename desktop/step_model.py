@@ -34,6 +34,7 @@ EDIT_NAMES = {
     "delete": "delete step",
     "reorder": "move step",
     "relabel": "annotate step",
+    "baseline": "steps as imported",
 }
 
 

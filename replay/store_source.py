@@ -7,17 +7,21 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
+from sqlalchemy import or_, select
 
-from capture.events import RawEvent
+from capture.events import RawEvent, Target
 from capture.framecodec import DeltaFrame
+from capture.recording_rules import RecordingRules
+from capture.store.baseline import with_frames
 from capture.store.database import Database
 from capture.store.frames import FrameReader
+from capture.store.models import EventRow
 from capture.store.playback import stored_frames
-from capture.store.recording import Recording, load_recording
+from capture.store.recording import Recording, load_recording, recorded_context
 from capture.store.redactions import SessionRedactor
 from capture.store.reviews import reviews_of, reviews_of_sessions
 from capture.store.sessions import blob_store_for, session_record
-from capture.store.steps import current_steps
+from capture.store.steps import current_steps, edits
 from replay.review import review_from_record
 from replay.trajectory import FrameInfo, Monitor, Screen, TaskInfo, Trajectory
 
@@ -42,6 +46,9 @@ class StoreFrames:
         # cvtColor converts in one vectorised pass, several times faster than a strided copy.
         return cv2.cvtColor(bgra, cv2.COLOR_BGRA2RGB)
 
+    def rgb_at(self, frame: FrameInfo) -> np.ndarray:
+        return self.rgb(frame.hash)
+
 
 class RedactedFrames:
     """A session's frames with its redaction rules applied, as exports and the viewer show them."""
@@ -53,6 +60,13 @@ class RedactedFrames:
     @cached_property
     def _redactor(self) -> SessionRedactor:
         return SessionRedactor.for_session(self._source.db, self._source.session_id)
+
+    def rgb_at(self, frame: FrameInfo) -> np.ndarray:
+        """``frame``'s pixels redacted as they were at ``frame.t_ns`` (any kept frame)."""
+        pixels = self._frames.rgb(frame.hash)
+        if not self._redactor.rules:
+            return pixels
+        return self._redactor(pixels, frame.t_ns, (frame.left, frame.top))
 
     def rgb(self, frame: str) -> np.ndarray:
         pixels = self._frames.rgb(frame)
@@ -101,6 +115,15 @@ class StoreTrajectory:
     def events(self) -> Iterator[RawEvent]:
         return iter(self._recording.raw_events)
 
+    def context_frames(self) -> list[FrameInfo]:
+        return [
+            FrameInfo(f.blob, f.t_ns, f.left, f.top, f.width, f.height)
+            for f in stored_frames(self._db, self.session_id)
+        ]
+
+    def context_rgb(self, frame: FrameInfo) -> np.ndarray:
+        return self.frames.rgb_at(frame)
+
 
 def load_trajectory(
     db: Database, session_id: str, recording: Recording | None = None
@@ -127,12 +150,40 @@ def load_trajectory(
         step.evolve(before_frame=ref(step.before_frame), after_frame=ref(step.after_frame))
         for step in current_steps(db, session_id)
     )
+    # A baseline's steps name frames too, which the current steps may no longer name.
+    trail = tuple(with_frames(e, ref) for e in edits(db, session_id))
+    markers, windows, changes = recorded_context(db, session_id)
+    rules = record.get("rules")
     return Trajectory(
         steps=steps,
         frames=frames,
         reviews=tuple(review_from_record(r) for r in reviews_of(db, session_id)),
+        # Spelled out in full, so every reader sees the same rules whatever the store kept.
+        rules=None if rules is None else RecordingRules.from_json(rules).to_json(),
+        edits=trail,
+        targets=event_targets(db, session_id),
+        markers=tuple(markers),
+        windows=tuple(windows),
+        screen_changes=tuple(changes),
         **_header(record),
     )
+
+
+def event_targets(db: Database, session_id: str) -> dict[int, Target]:
+    """Where each press and key-down landed, by event seq (events with neither left out)."""
+    with db.session() as s:
+        rows = s.execute(
+            select(EventRow.seq, EventRow.t_ns, EventRow.window, EventRow.element)
+            .where(EventRow.session_id == session_id)
+            .where(or_(EventRow.window.is_not(None), EventRow.element.is_not(None)))
+            .order_by(EventRow.seq)
+        ).all()
+    # A JSON column may hold JSON null rather than SQL NULL: look again here.
+    return {
+        seq: Target(t_ns, window, element)
+        for seq, t_ns, window, element in rows
+        if window is not None or element is not None
+    }
 
 
 def load_summaries(db: Database, session_ids: Sequence[str]) -> list[Trajectory]:

@@ -4,19 +4,20 @@ The bundle reader and the store loader both produce a ``Trajectory`` and a
 ``FrameSource``; the player, executor, reviewer tools and exporters only ever
 consume these. Step frame references (``before_frame``/``after_frame``) are
 content hashes of the frame's pixels, the same names the bundle's ``frames/``
-uses, so a trajectory means the same thing wherever it came from.
+uses, so a trajectory means the same thing wherever it came from; so are those
+of the steps a ``baseline`` edit holds.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from capture.events import RawEvent
-from capture.segment import Step
+from capture.events import Marker, RawEvent, Target, WindowChange
+from capture.segment import EditRecord, Step
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +115,19 @@ class Trajectory:
     source_session_id: str | None = None
     fault: Mapping[str, Any] | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    # The rules it was recorded under (RecordingRules.to_json()); None: recorded before
+    # rules were kept, so the defaults.
+    rules: Mapping[str, Any] | None = None
+    # The audit trail of the annotator's edits to the steps, oldest first.
+    edits: tuple[EditRecord, ...] = ()
+    # Where each press and key-down landed (window, accessible element), by event seq.
+    targets: Mapping[int, Target] = field(default_factory=dict)
+    # What segmenting the raw input again reads besides it (and the frames), in time order:
+    # the markers (mark, pause, resume, note, secret), the active window's changes, and the
+    # screen changes (t_ns, fraction of the screen that changed) of each distinct grab.
+    markers: tuple[Marker, ...] = ()
+    windows: tuple[WindowChange, ...] = ()
+    screen_changes: tuple[tuple[int, float], ...] = ()
 
     def frame(self, ref: Any) -> FrameInfo | None:
         return None if ref is None else self.frames.get(str(ref))
@@ -128,6 +142,23 @@ class FrameSource(Protocol):
 
     def rgb(self, frame: str) -> np.ndarray:
         """(height, width, 3) uint8 RGB."""
+        ...
+
+
+@runtime_checkable
+class ContextFrames(Protocol):
+    """Every frame a session kept, at the time it was grabbed: what a context video shows.
+
+    A store keeps more frames than the steps name (one before each press, wheel
+    turn and key-down, the screen as each action settled, the start and the end).
+    """
+
+    def context_frames(self) -> list[FrameInfo]:
+        """In time order; a hash may come back at several times."""
+        ...
+
+    def context_rgb(self, frame: FrameInfo) -> np.ndarray:
+        """(height, width, 3) uint8 RGB of ``frame`` as shown at ``frame.t_ns``."""
         ...
 
 

@@ -159,3 +159,94 @@ def stored_session(
         s.commit()
     resegment(db, session_id)
     return StoredSession(session_id, script, frame_no + 1)
+
+
+# Rules other than the defaults, so a test can tell they were kept.
+RULES = {
+    "hotkeys": {
+        "mark": "ctrl+alt+n",
+        "pause": "ctrl+alt+p",
+        "stop": "ctrl+alt+q",
+        "secret": "ctrl+alt+h",
+    },
+    "decision_pause_ms": 2500,
+    "decision_screen_change": 0.25,
+}
+
+
+def with_history(db: Database, session_id: str) -> None:
+    """Give a stored session what a real one carries beyond its steps: the rules it was
+    recorded under, where each press and key-down landed, a Mark before the scroll, the
+    active window's changes, the screen's changes, and an annotator's edits."""
+    from sqlalchemy import select, update
+
+    from capture.events import Marker, WindowChange
+    from capture.segment import EditRecord
+    from capture.store.models import MarkerRow, ScreenChangeRow, WindowRow
+    from capture.store.rows import marker_row, screen_change_row, window_row
+    from capture.store.steps import edit
+
+    with db.session() as s:
+        s.execute(update(SessionRow).where(SessionRow.id == session_id).values(rules=RULES))
+        rows = s.scalars(
+            select(EventRow)
+            .where(EventRow.session_id == session_id)
+            .where(EventRow.kind.in_(("press", "key_down")))
+            .order_by(EventRow.seq)
+        ).all()
+        for n, row in enumerate(rows):
+            row.window = {
+                "id": 4194311,
+                "title": "Form - demo",
+                "app": "demo",
+                "pid": 4242,
+                "popup": False,
+            }
+            if n % 3 == 2:
+                row.element = {"reason": "timeout"}
+            else:
+                row.element = {
+                    "role": "text" if row.kind == "key_down" else "push button",
+                    "name": f"field {n}",
+                    "states": ["enabled", "focused"],
+                    "bbox": [10 * n, 20, 80, 24],
+                    "path": [0, 2, n],
+                }
+        s.execute(
+            insert(MarkerRow),
+            [
+                marker_row(m, session_id=session_id)
+                for m in (
+                    Marker(2_300_000_000, "mark", "scroll to the end"),
+                    Marker(2_310_000_000, "note", "the list is long"),
+                )
+            ],
+        )
+        s.execute(
+            insert(WindowRow),
+            [
+                window_row(w, session_id=session_id)
+                for w in (
+                    WindowChange(0, "Form - demo", "demo", 4194311),
+                    WindowChange(2_000_000_000, "Form - demo (edited)", "demo", 4194311),
+                )
+            ],
+        )
+        changes = [(141_000_000, 0.1), (661_000_000, 0.05), (2_351_000_000, 0.02)]
+        changes += [(3_300_000_000, 0.4), (3_541_000_000, 0.01), (4_312_000_000, 0.1)]
+        s.execute(
+            insert(ScreenChangeRow),
+            [screen_change_row(t, c, session_id=session_id) for t, c in changes],
+        )
+        s.commit()
+    when = datetime(2026, 1, 2, 4, 0, 0, tzinfo=UTC)
+    edit(
+        db,
+        session_id,
+        EditRecord("ann", "relabel", {"index": 0, "fields": {"note": "Start with the name"}}, when),
+    )
+    edit(
+        db,
+        session_id,
+        EditRecord("rita", "relabel", {"index": 1, "fields": {"tags": ["mistake"]}}, when),
+    )

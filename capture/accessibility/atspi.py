@@ -18,8 +18,15 @@ ACCESSIBLE = "org.a11y.atspi.Accessible"
 COMPONENT = "org.a11y.atspi.Component"
 APPS_TTL_S = 2.0  # how long the list of accessible applications is trusted
 SILENT_S = 5.0  # an application that did not answer is skipped this long
-MENU_ROLES = frozenset({"menu bar", "menu item", "menu", "popup menu"})
-MENU_DEPTH = 4
+MENU_DEPTH = 5
+MENU_ITEM_ROLES = frozenset({"menu item", "check menu item", "radio menu item"})
+MENU_SEARCH_NODES = 400  # a bound on the search for an open menu in a large window
+# Roles whose children are never a menu: the search for an open menu skips them.
+LEAF_ROLES = frozenset(
+    {"push button", "text", "password text", "check box", "radio button", "label", "icon",
+     "image", "separator", "toggle button", "spin button", "slider", "entry", "paragraph",
+     "heading", "link", "static", "table cell", "list item", "tree item", "scroll bar"}
+)  # fmt: skip
 
 
 class PopupGone(Exception):
@@ -252,6 +259,8 @@ class AtspiElements:
                 # Qt lists a menu bar's open menu under its menu item, not as a top-level.
                 menu = self._open_menu(app, best[1], x, y, deadline)
                 if menu is None:
+                    menu = self._focused_item(app, x, y, deadline)
+                if menu is None:
                     raise PopupGone  # closed by the click itself: the window below is not it
                 start = menu
             return self._descend(app, start, x, y, deadline)
@@ -259,24 +268,42 @@ class AtspiElements:
             return None  # the element went away, or the app does not implement it
 
     def _open_menu(self, app: str, frame: str, x: int, y: int, deadline: float) -> str | None:
-        """The open menu at the point, searched through the window's menu bar."""
-        level = [frame]
+        """The open menu at the point, searched breadth first under the window.
+
+        Qt lists a menu bar's open menu under its menu item, and a context menu
+        under the widget that opened it, not as top-levels of their own.
+        """
+        level, seen = [frame], 0
         for _ in range(MENU_DEPTH):
             below = []
             for node in level:
                 for _, child in self._call(deadline, app, node, ACCESSIBLE, "GetChildren")[0]:
+                    seen += 1
+                    if seen > MENU_SEARCH_NODES:
+                        return None
                     role = self._role(deadline, app, child)
-                    if role not in MENU_ROLES:
-                        continue
                     if role in ("menu", "popup menu"):
                         cx, cy, cw, ch = self._call(
                             deadline, app, child, COMPONENT, "GetExtents", "u", (0,)
                         )[0]
                         if cx <= x < cx + cw and cy <= y < cy + ch:
                             return str(child)
-                    below.append(child)
+                    if role not in LEAF_ROLES:
+                        below.append(child)
             level = below
         return None
+
+    def _focused_item(self, app: str, x: int, y: int, deadline: float) -> str | None:
+        """The menu item the application last said has the focus, if it is at the point.
+
+        Qt leaves a context menu out of the tree altogether (its parent's list of
+        children skips windows); the item under the pointer still announces focus.
+        """
+        path = self._focus.focus_of(app) if self._focus is not None else None
+        if path is None or self._role(deadline, app, path) not in MENU_ITEM_ROLES:
+            return None
+        ix, iy, iw, ih = self._call(deadline, app, path, COMPONENT, "GetExtents", "u", (0,))[0]
+        return path if ix <= x < ix + iw and iy <= y < iy + ih else None
 
     def _descend(self, app: str, path: str, x: int, y: int, deadline: float) -> Element:
         trail = [(app, path)]

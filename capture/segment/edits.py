@@ -20,6 +20,12 @@ they were just before that edit (after the edits before it).
   ``tags``, ``comments``, ``decision_point``, ``decision_reason``, ``error_type``.
   Setting ``decision_point`` without a reason gives ``manual`` (added by the
   person) or none (removed).
+- ``baseline`` {steps}: the steps become exactly ``steps`` (each a step's JSON,
+  ``Step.to_json(with_events=True)``), whatever came before. An import adds
+  one, after the imported trail, when segmenting the imported raw events and
+  replaying that trail does not give the steps the bundle had (a bundle with
+  no trail, or from another producer): later edits then start from what was
+  imported.
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ from capture.segment.live import segment
 from capture.segment.rules import SegmentationRules
 from capture.segment.steps import Action, FrameId, Step, StepFormatError
 
-OPS = ("merge", "split", "delete", "reorder", "relabel")
+OPS = ("merge", "split", "delete", "reorder", "relabel", "baseline")
 RELABEL_FIELDS = frozenset(
     {
         "action",
@@ -122,6 +128,8 @@ def _apply(
     rules: SegmentationRules | None,
 ) -> list[Step]:
     args = edit.args
+    if edit.op == "baseline":
+        return baseline_steps(args)
     i = _index(steps, args)
     if edit.op == "delete":
         return steps[:i] + steps[i + 1 :]
@@ -144,6 +152,22 @@ def _apply(
         return [*steps[:i], merged, *steps[i + 2 :]]
     first, second = _split(steps[i], args["at_seq"], events, timeline, rules)
     return [*steps[:i], first, second, *steps[i + 1 :]]
+
+
+def baseline_edit(steps: Sequence[Step], who: str, when: datetime | None = None) -> EditRecord:
+    """The edit that makes the steps ``steps``, whatever the trail before it gave."""
+    args = {"steps": [step.to_json(with_events=True) for step in steps]}
+    if when is None:
+        return EditRecord(who, "baseline", args)
+    return EditRecord(who, "baseline", args, when)
+
+
+def baseline_steps(args: Mapping[str, Any]) -> list[Step]:
+    """The steps a ``baseline`` edit sets (renumbered in order)."""
+    steps = args["steps"]
+    if not isinstance(steps, list):
+        raise EditError("a baseline's steps must be a list")
+    return [Step.from_json(data).evolve(index=i) for i, data in enumerate(steps)]
 
 
 def _relabel(step: Step, fields: Mapping[str, Any]) -> Step:

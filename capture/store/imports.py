@@ -2,7 +2,8 @@
 
 Callers hand plain data: the session's header, its frames (pixels on demand),
 raw events, steps whose frame references are frame hashes, and reviews. The
-caller has checked everything first; this module only writes.
+caller has checked everything first; this module writes, after working out
+what later edits of the session start from (``capture/store/baseline.py``).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sqlalchemy import insert
@@ -18,21 +19,37 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from capture.buffers import BufferPool
 from capture.errors import StoreError
-from capture.events import RawEvent
+from capture.events import Marker, RawEvent, WindowChange
 from capture.framecodec import FrameEncoder, frame_hash
 from capture.pipeline import ordered_map
 from capture.segment import Step
+from capture.store.baseline import imported_trail, with_frames
 from capture.store.database import Database
 from capture.store.models import (
     EventRow,
     FrameRow,
+    MarkerRow,
+    ScreenChangeRow,
     SessionRow,
+    StepEditRow,
     StepRow,
     TaskRow,
+    WindowRow,
 )
 from capture.store.reviews import insert_review
-from capture.store.rows import event_row, step_row
+from capture.store.rows import (
+    edit_row,
+    event_row,
+    marker_row,
+    screen_change_row,
+    step_row,
+    window_row,
+)
 from capture.store.sessions import blob_store_for
+
+if TYPE_CHECKING:
+    from capture.events import Target
+    from capture.segment import EditRecord
 
 ORIGIN = "imported"
 
@@ -73,6 +90,18 @@ class ImportedSession:
     # Each {reviewer, created_at, verdict, goal, efficiency, error_handling,
     # note_quality, reason, redundant_steps, comments: [{step_index, text, resolved, created_at}]}
     reviews: Sequence[Mapping[str, Any]] = field(default=())
+    # The rules it was recorded under (RecordingRules.to_json()), None: the defaults.
+    rules: Mapping[str, Any] | None = None
+    # The audit trail of edits to the steps, oldest first.
+    edits: Sequence[EditRecord] = ()
+    # Where presses and key-downs landed, by event seq.
+    targets: Mapping[int, Target] = field(default_factory=dict)
+    # What segmentation reads besides the raw input, in time order: the person's markers
+    # (mark, pause, resume, note, secret), the active window's changes, and each distinct
+    # grab's (t_ns, fraction of the screen that changed).
+    markers: Sequence[Marker] = ()
+    windows: Sequence[WindowChange] = ()
+    screen_changes: Sequence[tuple[int, float]] = ()
 
 
 def has_session(db: Database, session_id: str) -> bool:
@@ -101,11 +130,12 @@ def import_session(
     arrays from; each goes back once coded.
 
     Frames are coded for the store on a thread of their own, and written (to a
-    directory store) on two more, a few frames in flight. Whatever goes wrong (including ``pixels``
-    raising, as a bundle does on a frame whose hash does not match), nothing
-    stays behind: the transaction is rolled back and frame blobs this import
-    added are removed again.
+    directory store) on two more, a few frames in flight. Whatever goes wrong
+    (including ``pixels`` raising, as a bundle does on a frame whose hash does
+    not match), nothing stays behind: the transaction is rolled back and frame
+    blobs this import added are removed again.
     """
+    trail = imported_trail(session)
     blobs = blob_store_for(db)
     added: list[str] = []
     try:
@@ -148,7 +178,20 @@ def import_session(
             if session.events:
                 s.execute(
                     insert(EventRow),
-                    [event_row(e, session_id=session.id, frame_id=None) for e in session.events],
+                    [_event_row(session, e) for e in session.events],
+                )
+            _timeline(s, session)
+            if trail:
+                s.execute(
+                    insert(StepEditRow),
+                    [
+                        edit_row(
+                            with_frames(record, lambda ref: ids[str(ref)]),
+                            seq,
+                            session_id=session.id,
+                        )
+                        for seq, record in enumerate(trail)
+                    ],
                 )
             step_rows = [
                 step_row(
@@ -210,6 +253,20 @@ class _Coder:
                 self._buffers.give(spare)
 
 
+def _timeline(s: Any, session: ImportedSession) -> None:
+    """The markers, window changes and screen changes segmentation reads."""
+    sid = session.id
+    if session.markers:
+        s.execute(insert(MarkerRow), [marker_row(m, session_id=sid) for m in session.markers])
+    if session.windows:
+        s.execute(insert(WindowRow), [window_row(w, session_id=sid) for w in session.windows])
+    if session.screen_changes:
+        s.execute(
+            insert(ScreenChangeRow),
+            [screen_change_row(t, c, session_id=sid) for t, c in session.screen_changes],
+        )
+
+
 def _task(s: Any, task: Mapping[str, Any] | None) -> None:
     if task is None or not task.get("id") or s.get(TaskRow, task["id"]) is not None:
         return
@@ -237,6 +294,7 @@ def _session_row(session: ImportedSession) -> SessionRow:
         origin=ORIGIN,
         source_session_id=session.source_session_id,
         fault=None if session.fault is None else dict(session.fault),
+        rules=None if session.rules is None else dict(session.rules),
         created_at=created,
         wall_start_ns=int(created.timestamp() * 1e9),
         duration_ns=session.duration_ns,
@@ -250,4 +308,15 @@ def _session_row(session: ImportedSession) -> SessionRow:
         double_click_px=session.double_click_px,
         fps=session.fps,
         stop_reason="",
+    )
+
+
+def _event_row(session: ImportedSession, event: RawEvent) -> dict[str, Any]:
+    target = session.targets.get(event.seq)
+    return event_row(
+        event,
+        session_id=session.id,
+        frame_id=None,
+        window=None if target is None or target.window is None else dict(target.window),
+        element=None if target is None or target.element is None else dict(target.element),
     )

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from capture.events import Marker, RawEvent, Target, WindowChange
 from capture.store.database import Database
@@ -80,26 +81,7 @@ def load_recording(db: Database, session_id: str) -> Recording:
                 .order_by(FrameRow.t_ns, FrameRow.id)
             )
         ]
-        changes = [
-            screen_change_from_row(r)
-            for r in s.execute(
-                select(ScreenChangeRow.t_ns, ScreenChangeRow.changed)
-                .where(ScreenChangeRow.session_id == session_id)
-                .order_by(ScreenChangeRow.t_ns)
-            )
-        ]
-        markers = [
-            marker_from_row(r)
-            for r in s.scalars(
-                select(MarkerRow).where(MarkerRow.session_id == session_id).order_by(MarkerRow.t_ns)
-            )
-        ]
-        windows = [
-            window_from_row(r)
-            for r in s.scalars(
-                select(WindowRow).where(WindowRow.session_id == session_id).order_by(WindowRow.t_ns)
-            )
-        ]
+        markers, windows, changes = _context(s, session_id)
         return Recording(
             session_id,
             session.double_click_ms,
@@ -113,3 +95,42 @@ def load_recording(db: Database, session_id: str) -> Recording:
             fault=session.fault if session.origin == "injected" else None,
             rules=session.rules,
         )
+
+
+def recorded_context(
+    db: Database, session_id: str
+) -> tuple[list[Marker], list[WindowChange], list[tuple[int, float]]]:
+    """What segmentation reads besides raw input and frames: markers, window changes and
+    screen changes, each in time order."""
+    with db.session() as s:
+        return _context(s, session_id)
+
+
+def _context(
+    s: Session, session_id: str
+) -> tuple[list[Marker], list[WindowChange], list[tuple[int, float]]]:
+    changes = [
+        screen_change_from_row(r)
+        for r in s.execute(
+            select(ScreenChangeRow.t_ns, ScreenChangeRow.changed)
+            .where(ScreenChangeRow.session_id == session_id)
+            .order_by(ScreenChangeRow.t_ns, ScreenChangeRow.id)
+        )
+    ]
+    markers = [
+        marker_from_row(r)
+        for r in s.scalars(
+            select(MarkerRow)
+            .where(MarkerRow.session_id == session_id)
+            .order_by(MarkerRow.t_ns, MarkerRow.id)
+        )
+    ]
+    windows = [
+        window_from_row(r)
+        for r in s.scalars(
+            select(WindowRow)
+            .where(WindowRow.session_id == session_id)
+            .order_by(WindowRow.t_ns, WindowRow.id)
+        )
+    ]
+    return markers, windows, changes

@@ -207,6 +207,7 @@ def session_record(db: Database, session_id: str) -> dict[str, Any]:
             "double_click_ms": row.double_click_ms,
             "double_click_px": row.double_click_px,
             "fps": row.fps,
+            "rules": row.rules,
         }
 
 

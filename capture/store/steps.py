@@ -3,20 +3,25 @@
 The steps table always holds what the annotator sees: the segmentation of the
 raw events, with every edit in ``step_edits`` applied in order. Raw events are
 never touched, so ``resegment`` can rebuild the table from scratch after a
-rule changes, and then replay the edits on top.
+rule changes, and then replay the edits on top. An imported session whose
+steps that does not reproduce has a ``baseline`` edit in its trail (see
+``capture/store/baseline.py``): the steps as imported, which later edits
+apply to.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from capture.events import Marker, RawEvent, Target, WindowChange
 from capture.recording_rules import RecordingRules
 from capture.segment import EditError, EditRecord, SegmentationRules, Step, apply_edits, segment
 from capture.segment.injected import label_injected
+from capture.segment.steps import FrameId
 from capture.store.database import Database
 from capture.store.lease import orphaned
 from capture.store.models import SessionRow, StepEditRow, StepRow
@@ -111,25 +116,49 @@ def edits(db: Database, session_id: str) -> list[EditRecord]:
 
 def computed_steps(timeline: Recording, edit_log: Iterable[EditRecord] = ()) -> list[Step]:
     """The segmentation of ``timeline`` with ``edit_log`` applied: what the table should hold."""
-    rules = rules_for(timeline)
-    steps = segment(
+    return recomputed(
         timeline.raw_events,
-        frames=[(f.id, f.t_ns) for f in timeline.frames],
+        [(f.id, f.t_ns) for f in timeline.frames],
+        rules_for(timeline),
+        edit_log,
         screen_changes=timeline.screen_changes,
         markers=timeline.markers,
         windows=timeline.windows,
-        rules=rules,
         targets=timeline.targets,
+        fault=timeline.fault,
     )
-    if timeline.fault is not None:
-        steps = label_injected(steps, timeline.fault)
-    return apply_edits(
-        steps,
-        edit_log,
-        events=timeline.raw_events,
-        frames=[(f.id, f.t_ns) for f in timeline.frames],
+
+
+def recomputed(
+    events: Sequence[RawEvent],
+    frames: Sequence[tuple[FrameId, int]],
+    rules: SegmentationRules,
+    edit_log: Iterable[EditRecord] = (),
+    *,
+    screen_changes: Iterable[tuple[int, float]] = (),
+    markers: Iterable[Marker] = (),
+    windows: Iterable[WindowChange] = (),
+    targets: Iterable[Target] = (),
+    fault: Mapping[str, Any] | None = None,
+) -> list[Step]:
+    """Segment a session's raw input and apply its edit trail (``computed_steps`` of parts
+    that need not be in a store: an import checks a bundle's steps with it)."""
+    log = list(edit_log)
+    base = max((i for i, e in enumerate(log) if e.op == "baseline"), default=None)
+    if base is not None:  # the newest baseline sets the steps: nothing before it counts
+        return apply_edits([], log[base:], events=events, frames=frames, rules=rules)
+    steps = segment(
+        events,
+        frames=frames,
+        screen_changes=screen_changes,
+        markers=markers,
+        windows=windows,
         rules=rules,
+        targets=targets,
     )
+    if fault is not None:
+        steps = label_injected(steps, fault)
+    return apply_edits(steps, log, events=events, frames=frames, rules=rules)
 
 
 def current_steps(db: Database, session_id: str) -> list[Step]:

@@ -35,6 +35,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     exp.add_argument("--out", required=True, type=Path, help="output directory or file")
     exp.add_argument("--max-size", type=int, help="longest screenshot edge, in pixels")
     exp.add_argument("--force", action="store_true", help="replace a non-empty output path")
+    exp.add_argument(
+        "--video",
+        action="store_true",
+        help="bundles: add context.mp4, every kept frame at its time (needs PyAV)",
+    )
     picks = exp.add_argument_group("filters for --all")
     picks.add_argument("--task", help="a task id (or prefix) or its instruction")
     picks.add_argument(
@@ -98,6 +103,7 @@ class ExportRequest:
     selection: Selection = field(default_factory=Selection)
     max_size: int | None = None
     force: bool = False
+    video: bool = False  # bundles: add context.mp4
 
 
 def export_sessions(db: Database, request: ExportRequest, progress: Progress) -> int:
@@ -111,6 +117,8 @@ def export_sessions(db: Database, request: ExportRequest, progress: Progress) ->
         raise DemotraceError(
             f"--max-size must be at least {MIN_MAX_SIZE} pixels, not {request.max_size}"
         )
+    if request.video and request.format != "bundle":
+        raise DemotraceError("--video applies to --format bundle only")
     chosen = exporter(request.format)
     if request.session:
         ids = [resolve_session(db, request.session)]
@@ -124,7 +132,7 @@ def export_sessions(db: Database, request: ExportRequest, progress: Progress) ->
         sources = [s for s in sources if s.trajectory.steps]
     if not sources:
         raise DemotraceError("no sessions match; nothing to export")
-    options = ExportOptions(max_size=request.max_size)
+    options = ExportOptions(max_size=request.max_size, video=request.video)
     write_atomically(
         request.out, request.force, lambda tmp: chosen.export(sources, tmp, options, progress)
     )
@@ -146,6 +154,7 @@ def run(args: argparse.Namespace) -> int:
         selection=Selection(*filters),
         max_size=args.max_size,
         force=args.force,
+        video=args.video,
     )
     from replay.export.registry import exporter
 

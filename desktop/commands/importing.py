@@ -33,4 +33,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"session {result.session_id} is already in the store; nothing imported")
     else:
         print(f"imported session {result.session_id}: {result.steps} steps, {result.frames} frames")
+        if result.video:
+            print("its context.mp4 was checked but not kept: the store keeps frames, not video")
     return 0

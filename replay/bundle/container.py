@@ -15,6 +15,7 @@ import stat
 import zipfile
 import zlib
 from pathlib import Path
+from typing import IO
 
 from replay.bundle.errors import BundleError
 from replay.safezip import UnsafeArchiveError, ZipLimits, safe_name
@@ -114,6 +115,17 @@ class Container:
             with self._zip.open(self._entries[name]) as zf:
                 return zf.read(n)
         except (OSError, zipfile.BadZipFile, EOFError, zlib.error) as exc:
+            raise BundleError(f"cannot read {name}: {exc}") from None
+
+    def open_file(self, name: str) -> IO[bytes]:
+        """A seekable binary file object (for PyAV, which reads the video in place)."""
+        if not self.exists(name):
+            raise BundleError(f"{name} is missing")
+        try:
+            if self._zip is None:
+                return (self.path / name).open("rb")
+            return self._zip.open(self._entries[name])
+        except (OSError, zipfile.BadZipFile) as exc:
             raise BundleError(f"cannot read {name}: {exc}") from None
 
     def read(self, name: str) -> bytes:

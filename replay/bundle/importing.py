@@ -24,6 +24,8 @@ class ImportResult:
     imported: bool  # False: the store already held this session
     steps: int
     frames: int
+    # The bundle had a context video: checked, but not kept (the store keeps frames).
+    video: bool = False
 
 
 def imported_session(
@@ -77,6 +79,12 @@ def imported_session(
         events=events,
         steps=traj.steps,
         reviews=[review_json(r) for r in traj.reviews],
+        rules=traj.rules,
+        edits=traj.edits,
+        targets=traj.targets,
+        markers=traj.markers,
+        windows=traj.windows,
+        screen_changes=traj.screen_changes,
     )
 
 
@@ -90,6 +98,7 @@ def import_bundle(db: Database, path: Path, progress: Progress | None = None) ->
     """
     with open_bundle(path) as bundle:
         traj = bundle.trajectory
+        video = bundle.video is not None
         if has_session(db, traj.session_id):
             return ImportResult(traj.session_id, False, len(traj.steps), len(traj.frames))
         buffers = BufferPool(keep=4)
@@ -105,4 +114,4 @@ def import_bundle(db: Database, path: Path, progress: Progress | None = None) ->
             hashed=True,  # all_bgra checks each frame's pixels against its name
             buffers=buffers,
         )
-        return ImportResult(traj.session_id, True, len(traj.steps), len(traj.frames))
+        return ImportResult(traj.session_id, True, len(traj.steps), len(traj.frames), video)

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
 from capture.buffers import BufferPool
 from capture.events import RawEvent
 from capture.pipeline import ordered_map
-from replay.bundle import compat, png
+from replay.bundle import compat, png, schema
 from replay.bundle.container import Container
 from replay.bundle.errors import BundleError
 from replay.bundle.schema import FORMAT_VERSION, read_event, read_trajectory
 from replay.trajectory import Trajectory
+
+if TYPE_CHECKING:
+    from capture.events import Target
 
 TRAJECTORY = "trajectory.json"
 EVENTS = "events.jsonl"
@@ -100,10 +104,14 @@ class Bundle:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._container = Container(path)
+        self.version = FORMAT_VERSION  # the version the bundle was written as
+        self.video: schema.VideoInfo | None = None  # context.mp4, when the bundle has one
         try:
             self.trajectory = self._read_trajectory()
-            self._events = self._read_events()
+            self._events, targets = self._read_events()
+            self.trajectory = dataclasses.replace(self.trajectory, targets=targets)
             self._check_frame_files()
+            self._check_video()
         except BaseException:
             self._container.close()
             raise
@@ -124,22 +132,52 @@ class Bundle:
         data = loads(self._container.read(TRAJECTORY), TRAJECTORY)
         if not isinstance(data, dict):
             raise BundleError(f"{TRAJECTORY} must hold one JSON object")
+        written_as = data.get("format_version")
         data = compat.migrate(data, FORMAT_VERSION)
-        return read_trajectory(data)
+        self.version = written_as if isinstance(written_as, int) else FORMAT_VERSION
+        trajectory = read_trajectory(data)
+        self.video = schema.read_video(data)
+        return trajectory
 
-    def _read_events(self) -> list[RawEvent]:
+    def _read_events(self) -> tuple[list[RawEvent], dict[int, Target]]:
         if not self._container.exists(EVENTS):
             raise BundleError(f"{EVENTS} is missing")
         events = []
+        targets: dict[int, Target] = {}
         text = self._container.read(EVENTS)
         for n, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
                 continue
-            events.append(read_event(loads(line, f"{EVENTS} line {n}"), n))
+            raw = compat.migrate_event(
+                loads(line, f"{EVENTS} line {n}"), self.version, FORMAT_VERSION
+            )
+            event, target = read_event(raw, n)
+            events.append(event)
+            if target is not None:
+                targets[event.seq] = target
         for i, event in enumerate(events):
             if event.seq != i:
                 raise BundleError(f"{EVENTS}: event seq {event.seq} out of order (expected {i})")
-        return events
+        return events, targets
+
+    def _check_video(self) -> None:
+        """A described video is opened and its packets read; one not described is refused
+        (version 1 did not describe one, and ignored it)."""
+        if self.video is None:
+            if self.version >= 2 and self._container.exists(schema.VIDEO_FILE):
+                raise BundleError(
+                    f"{schema.VIDEO_FILE} is present but trajectory.json has no context_video"
+                )
+            return
+        from replay.bundle.video import check_video
+
+        check_video(self.open_video, self.video)
+
+    def open_video(self) -> IO[bytes]:
+        """``context.mp4`` as a seekable file object (for PyAV); BundleError without one."""
+        if self.video is None:
+            raise BundleError("this bundle has no context video")
+        return self._container.open_file(schema.VIDEO_FILE)
 
     def _check_frame_files(self) -> None:
         """Every listed frame has a PNG of the right size; pixels are checked when decoded."""
@@ -171,6 +209,10 @@ class Bundle:
         for i, _ in enumerate(self.frames.all_bgra(), start=1):
             if progress is not None:
                 progress(i, total)
+        if self.video is not None:
+            from replay.bundle.video import decode_video
+
+            decode_video(self.open_video, self.video)
 
 
 def open_bundle(path: Path) -> Bundle:

@@ -14,7 +14,7 @@ import threading
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 import numpy as np
 
@@ -26,6 +26,9 @@ from replay.bundle.schema import event_json, trajectory_json
 from replay.png import BgraEncoder, band_rows
 from replay.trajectory import FrameSource, TrajectorySource
 
+if TYPE_CHECKING:
+    from replay.trajectory import ContextFrames
+
 Progress = Callable[[int, int], None]
 ALPHA = 0xFF000000  # the alpha byte of a little-endian BGRA pixel read as uint32
 
@@ -35,6 +38,8 @@ class _Sink(Protocol):
     concurrent: bool
 
     def write(self, name: str, data: bytes, compress: bool) -> None: ...
+
+    def move_in(self, name: str, path: Path) -> None: ...
 
     def close(self) -> None: ...
 
@@ -48,6 +53,11 @@ class _Directory:
 
     def write(self, name: str, data: bytes, compress: bool) -> None:
         (self.root / name).write_bytes(data)
+
+    def move_in(self, name: str, path: Path) -> None:
+        """Make the file at ``path`` the bundle's ``name`` (stored as it is)."""
+        path.replace(self.root / name)
+        (self.root / name).chmod(0o644)  # a temporary file starts private
 
     def close(self) -> None:
         pass
@@ -65,6 +75,17 @@ class _Zip:
         info.external_attr = 0o644 << 16  # a plain file, readable by all
         method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
         self.zip.writestr(info, data, method)
+
+    def move_in(self, name: str, path: Path) -> None:
+        """Copy the file at ``path`` in as ``name``, uncompressed, in chunks; then remove it."""
+        info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+        info.external_attr = 0o644 << 16
+        info.compress_type = zipfile.ZIP_STORED
+        info.file_size = path.stat().st_size
+        with path.open("rb") as src, self.zip.open(info, "w", force_zip64=True) as dst:
+            while chunk := src.read(1 << 20):
+                dst.write(chunk)
+        path.unlink()
 
     def close(self) -> None:
         self.zip.close()
@@ -142,9 +163,23 @@ def is_zip(path: Path) -> bool:
     return path.suffix.lower() == ".zip"
 
 
-def write_bundle(source: TrajectorySource, out: Path, progress: Progress | None = None) -> None:
-    """Write ``source`` to ``out`` (which must not exist); ``progress(done, total)`` per frame."""
+def write_bundle(
+    source: TrajectorySource,
+    out: Path,
+    progress: Progress | None = None,
+    video: ContextFrames | None = None,
+) -> None:
+    """Write ``source`` to ``out`` (which must not exist); ``progress(done, total)`` per frame.
+
+    With ``video`` (the same session's kept frames), the bundle gets ``context.mp4``.
+    """
     traj = source.trajectory
+    encoding: Progress | None = None
+    if video is not None and progress is not None:
+        from replay.bundle.video import two_parts
+
+        # One count for both: the frames' PNGs, then the video's frames.
+        progress, encoding = two_parts(progress, len(traj.frames), video)
     sink: _Sink = _Zip(out) if is_zip(out) else _Directory(out)
     try:
         names: dict[str, str] = {}
@@ -160,9 +195,18 @@ def write_bundle(source: TrajectorySource, out: Path, progress: Progress | None 
                 sink.write(frame_file(name), data, compress=False)
             if progress is not None:
                 progress(done, len(refs))
-        lines = [json.dumps(event_json(e), ensure_ascii=False) for e in source.events()]
+        targets = traj.targets
+        lines = [
+            json.dumps(event_json(e, targets.get(e.seq)), ensure_ascii=False)
+            for e in source.events()
+        ]
         sink.write(EVENTS, ("\n".join(lines) + "\n" if lines else "").encode(), compress=True)
-        document = trajectory_json(traj, names)
+        info = None
+        if video is not None:
+            from replay.bundle.video import add_context_video
+
+            info = add_context_video(video, traj, out, sink.move_in, encoding)
+        document = trajectory_json(traj, names, info)
         sink.write(
             TRAJECTORY,
             json.dumps(document, ensure_ascii=False, indent=1).encode(),

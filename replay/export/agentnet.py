@@ -7,13 +7,18 @@ note only; model-drafted notes are left out (``metadata.thought_source``).
 previous step, as AgentNet's fields do; ``observation`` (in AgentNet a model's
 description of the screen) stays empty, as nobody wrote one. The trajectory
 ends with a ``computer.terminate`` step. Grades come from reviews (``grades``).
+
+Each step's ``target`` is the accessible element the action landed on, in the
+shape AgentNetTool records it (``title``, ``role``, ``rect`` in desktop pixels)
+plus its ``box`` in the same fractions as the code, its states and its path up
+to the window; ``{"mark": false, "reason": ...}`` when none was read.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from capture.segment import Step
 from replay.export import keys, scroll
@@ -87,6 +92,25 @@ def code(step: Step, region: Region) -> list[str]:
     return [f"computer.wait(seconds={f['seconds']:g})"]
 
 
+def target(step: Step, region: Region) -> dict[str, Any]:
+    """AgentNetTool's ``target``: the element under the action, or why there is none."""
+    found = step.element or {}
+    if "role" not in found:
+        return {"mark": False, "reason": found.get("reason", "no element recorded")}
+    x, y, w, h = found["bbox"]
+    x0, y0 = region.fraction(x, y)
+    x1, y1 = region.fraction(x + w, y + h)
+    return {
+        "mark": True,
+        "title": found["name"],
+        "role": found["role"],
+        "states": list(found.get("states", [])),
+        "rect": {"x": x, "y": y, "w": w, "h": h},
+        "box": [round(x0, 4), round(y0, 4), round(x1, 4), round(y1, 4)],
+        "path": [dict(p) for p in found.get("path", [])],
+    }
+
+
 def _reflection(previous: Step | None, g: Grades) -> str:
     if previous is None:
         return ""
@@ -136,6 +160,8 @@ def _episode(
                 "index": step.index,
                 "image": f"{IMAGES}/{image}",
                 "value": _value(step, previous, g, lines, caption(step)),
+                "target": target(step, shot.region),
+                "window": None if step.window is None else step.window.to_json(),
                 **step_fields(step),
             }
         )

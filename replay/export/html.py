@@ -132,6 +132,10 @@ def _step_html(source: TrajectorySource, step: Step, edge: int, comments: list[s
     if step.error_type:
         facts.append(f'<span class="tag mistake">{escape(step.error_type)}</span>')
     window = f" — {escape(step.window.title)}" if step.window and step.window.title else ""
+    element = step.element or {}
+    if element.get("role"):
+        name = f"“{element['name']}” " if element.get("name") else ""
+        facts.insert(0, f'<span class="tag">on {escape(name)}({escape(element["role"])})</span>')
     note = (
         f'<div class="note">{escape(step.note)}</div>'
         if step.note

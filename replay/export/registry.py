@@ -46,6 +46,8 @@ class ExportError(DemotraceError):
 class ExportOptions:
     # Longest screenshot edge in the export (formats whose consumers resize); None keeps pixels.
     max_size: int | None = None
+    # Bundles only: add context.mp4, the session's kept frames as video (needs PyAV).
+    video: bool = False
 
 
 class Exporter(Protocol):

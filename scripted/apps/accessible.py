@@ -4,7 +4,10 @@ Run as ``python -m scripted.apps.accessible --title T --geometry X,Y,W,H``. It
 has a menu bar (File > Save), a ``Submit`` button, a ``Name`` field, a
 ``Password`` field and a ``Remember me`` check box. Once shown it prints one
 JSON line with the global rectangles of its widgets and ``ready``; when the
-File menu opens it prints ``{"menu": {"Save": [x, y, w, h]}}``.
+File menu opens it prints ``{"menu": {"Save": [x, y, w, h]}}``. A right click on
+the window's background opens a context menu with ``Clear form``; once shown
+it prints ``{"context": {"Clear form": [x, y, w, h]}}``, and the item prints
+``{"cleared": true}``.
 """
 
 from __future__ import annotations
@@ -22,12 +25,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--geometry", type=parse_geometry, default=(0, 0, 500, 400))
     args = parser.parse_args(argv)
 
-    from PySide6.QtCore import QPoint, QTimer
+    from PySide6.QtCore import QPoint, Qt, QTimer
     from PySide6.QtWidgets import (
         QApplication,
         QCheckBox,
         QLineEdit,
         QMainWindow,
+        QMenu,
         QPushButton,
         QWidget,
     )
@@ -82,6 +86,24 @@ def main(argv: list[str] | None = None) -> int:
         top_left = menu.mapToGlobal(geometry.topLeft())
         say({"menu": {"Save": [top_left.x(), top_left.y(), geometry.width(), geometry.height()]}})
 
+    context = QMenu(central)
+    clear = context.addAction("Clear form")
+    clear.triggered.connect(lambda: say({"cleared": True}))
+
+    def context_shown() -> None:
+        geometry = context.actionGeometry(clear)
+        top_left = context.mapToGlobal(geometry.topLeft())
+        say(
+            {
+                "context": {
+                    "Clear form": [top_left.x(), top_left.y(), geometry.width(), geometry.height()]
+                }
+            }
+        )
+
+    central.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+    central.customContextMenuRequested.connect(lambda at: context.popup(central.mapToGlobal(at)))
+    context.aboutToShow.connect(lambda: QTimer.singleShot(150, context_shown))
     menu.aboutToShow.connect(lambda: QTimer.singleShot(150, menu_shown))
     save.triggered.connect(lambda: say({"saved": True}))
     window.show()

@@ -20,8 +20,10 @@ from typing import Any
 import pytest
 
 from capture.store.database import open_database, sqlite_url
+from capture.store.playback import stored_frames
 from capture.store.steps import current_steps
 from desktop.cli import main as cli_main
+from replay.bundle import open_bundle
 from scripted.form_demo import NEUTRAL, demonstrate, form_state
 from tests.xsession import XServer, demotrace, start_form, start_recorder
 
@@ -34,6 +36,7 @@ class Recorded:
     imported_db: str
     session_id: str
     toggle: tuple[int, int]
+    db: str
 
 
 @pytest.fixture(scope="module")
@@ -72,6 +75,7 @@ def recorded(xserver: XServer, tmp_path_factory: pytest.TempPathFactory) -> Iter
         imported,
         rec.session_id,
         (toggle[0] + toggle[2] // 2, toggle[1] + toggle[3] // 2),
+        url,
     )
 
 
@@ -145,3 +149,44 @@ def test_a_changed_app_stops_the_replay_at_the_step_that_differs(
     assert (report / summary["image"]).is_file()
     # It stopped there: nothing after the toggle reached the form.
     assert state["clicks"] == 1 and "list" not in state["scroll"] and state["checked"] is None
+
+
+def test_a_real_recording_keeps_its_targets_rules_and_motion(
+    recorded: Recorded, tmp_path: Path
+) -> None:
+    """The bundle of a real recording: where each click landed (as looked up while
+    recording), the rules, every kept frame in the video; and the same again after an
+    import into another store."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    sid = recorded.session_id
+    export = ["export", sid, "--format", "bundle", "--video"]
+    assert cli_main([*export, "--out", str(first), "--db", recorded.db]) == 0
+    other = sqlite_url(tmp_path / "other.db")
+    assert cli_main(["import", str(first), "--db", other]) == 0
+    assert cli_main([*export, "--out", str(second), "--db", other]) == 0
+
+    db = open_database(recorded.db)
+    kept = stored_frames(db, sid)
+    db.close()
+    with open_bundle(first) as bundle:
+        bundle.check()
+        traj, video = bundle.trajectory, bundle.video
+        presses = [e for e in bundle.events() if e.kind == "press"]
+    assert traj.rules is not None and set(traj.rules["hotkeys"]) >= {"mark", "stop"}
+    landed = [traj.targets[e.seq] for e in presses if e.seq in traj.targets]
+    assert len(landed) == len(presses)
+    assert all(t.window and t.window["title"] for t in landed)
+    # An element, or why there is none (this X server runs no accessibility bus).
+    assert all(t.element and ("role" in t.element or "reason" in t.element) for t in landed)
+    assert video is not None and len(traj.frames) <= video.frames <= len(kept)
+    assert video.start_s == round(kept[0].t_ns / 1e9, 3)
+
+    doc = json.loads((first / "trajectory.json").read_text())
+    again = json.loads((second / "trajectory.json").read_text())
+    assert again.pop("origin") == "imported" and doc.pop("origin") == "recorded"
+    # The copy keeps only the steps' frames, so its video shows those alone.
+    video_doc, video_again = doc.pop("context_video"), again.pop("context_video")
+    assert video_again["frames"] <= video_doc["frames"]
+    assert again == doc
+    events = (first / "events.jsonl").read_text()
+    assert (second / "events.jsonl").read_text() == events

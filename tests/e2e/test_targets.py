@@ -1,7 +1,7 @@
 """Where each action landed, recorded on a desktop with a window manager and the accessibility bus.
 
 Two copies of a Qt app side by side and a GTK app below; xdotool clicks
-buttons, fields, check boxes, a menu item, types into a field and a password
+buttons, fields, check boxes, a menu item, a context-menu item, types into a field and a password
 field. Each step must name the window it landed on (also the click that
 activates another window) and the accessible element under the press point,
 or for typing the element that had the keyboard.
@@ -176,6 +176,38 @@ def test_each_step_names_its_window_and_element(
     assert "Ada" in typed_keys
     assert not set("hunter2") & set(typed_keys), typed_keys
     assert [m.label for m in timeline.markers if m.kind == "secret"] == ["on", "off"]
+
+
+def test_a_context_menu_item_is_filed_under_its_window(
+    desktop: Desktop, apps: tuple[AccessibleApp, AccessibleApp], tmp_path: Path
+) -> None:
+    left, right = apps
+    url = sqlite_url(tmp_path / "context.db")
+    click(desktop, right.center("name"))  # the right window is active before recording
+    rec = start_recorder(desktop, url)  # type: ignore[arg-type]
+    x, y, _, _ = left.widgets["submit"]
+    background = (x + 380, y + 10)  # empty space beside the button
+    desktop.xdotool("mousemove", str(background[0]), str(background[1]))
+    time.sleep(0.05)
+    desktop.xdotool("click", "3")  # activates the left window and opens its context menu
+    ix, iy, iw, ih = left.wait_for("context")["Clear form"]
+    item_at = (ix + iw // 2, iy + ih // 2)
+    desktop.xdotool("mousemove", str(item_at[0]), str(item_at[1]))
+    desktop.xdotool("mousedown", "1", "sleep", "0.15", "mouseup", "1")
+    assert left.wait_for("cleared") is True
+    time.sleep(0.5)
+    assert rec.stop() == 0, rec.stderr_text
+
+    clicks = [s for s in steps_of(desktop, url, rec.session_id) if s["action"]["type"] == "click"]
+    assert [c["action"]["button"] for c in clicks] == ["right", "left"], clicks
+    opener, chosen = clicks
+    assert opener["window"]["title"] == "Left window"  # not the right window, active before
+    # The context menu is an override-redirect popup owned by the left window.
+    assert chosen["window"]["title"] == "Left window", chosen["window"]
+    element = chosen["element"]
+    assert "role" in element, element
+    assert (element["role"], element["name"]) == ("menu item", "Clear form"), element
+    assert inside(item_at, element["bbox"])
 
 
 def test_a_hung_application_does_not_stall_recording(

@@ -22,9 +22,10 @@ from replay.bundle import BundleError, open_bundle, write_bundle
 from replay.bundle.compat import migrate
 from replay.bundle.schema import FORMAT_VERSION
 from replay.store_source import StoreTrajectory
-from tests.stored import stored_session
+from tests.stored import RULES, stored_session, with_history
 
 FIXTURE_V1 = Path(__file__).resolve().parents[1] / "fixtures" / "bundle-v1"
+FIXTURE_V2 = Path(__file__).resolve().parents[1] / "fixtures" / "bundle-v2"
 
 
 def zip_dir(src: Path, out: Path) -> Path:
@@ -35,9 +36,9 @@ def zip_dir(src: Path, out: Path) -> Path:
     return out
 
 
-def copy_fixture(tmp_path: Path) -> Path:
+def copy_fixture(tmp_path: Path, fixture: Path = FIXTURE_V1) -> Path:
     out = tmp_path / "bundle"
-    shutil.copytree(FIXTURE_V1, out)
+    shutil.copytree(fixture, out)
     return out
 
 
@@ -51,12 +52,15 @@ def edit_json(bundle: Path, change: Callable[[dict[str, Any]], None]) -> None:
 @pytest.mark.parametrize("name", ["out", "out.zip"])
 def test_round_trip_keeps_every_field_and_pixel(db: Database, tmp_path: Path, name: str) -> None:
     stored = stored_session(db)
+    with_history(db, stored.id)
     source = StoreTrajectory(db, stored.id)
-    write_bundle(source, tmp_path / name)
+    write_bundle(source, tmp_path / name, video=source)
     assert (tmp_path / name).is_dir() == (name == "out")
     with open_bundle(tmp_path / name) as bundle:
         bundle.check()
+        assert bundle.video is not None and bundle.video.frames == stored.frames
         original, read = source.trajectory, bundle.trajectory
+        assert original.rules == RULES and len(original.edits) == 2 and original.targets
         for f in dataclasses.fields(original):
             assert getattr(read, f.name) == getattr(original, f.name), f.name
         assert list(bundle.events()) == list(source.events())
@@ -97,6 +101,39 @@ def test_fixture_v1_loads(tmp_path: Path) -> None:
         assert [c.step_index for c in review.comments] == [1, None]
         assert t.extra == {"source": "fixture"}
         assert len(list(bundle.events())) == 60
+        # Migrated to the current version: what version 1 did not keep is empty.
+        assert bundle.version == 1 and bundle.video is None
+        assert (t.rules, t.edits, t.targets) == (None, (), {})
+
+
+def test_fixture_v2_loads() -> None:
+    with open_bundle(FIXTURE_V2) as bundle:
+        bundle.check()
+        t = bundle.trajectory
+        assert bundle.version == 2
+        assert t.rules == RULES
+        assert [(e.who, e.op, e.args["index"]) for e in t.edits] == [
+            ("ann", "relabel", 0),
+            ("rita", "relabel", 1),
+        ]
+        assert t.edits[0].when.isoformat() == "2026-01-02T04:00:00+00:00"
+        assert t.steps[0].note == "Start with the name" and t.steps[1].tags == ("mistake",)
+        events = {e.seq: e for e in bundle.events()}
+        assert t.targets and all(events[seq].kind in ("press", "key_down") for seq in t.targets)
+        first = t.targets[min(t.targets)]
+        assert first.window is not None and first.window["title"] == "Form - demo"
+        assert first.element is not None and first.element["role"] == "push button"
+        assert {"reason": "timeout"} in [x.element for x in t.targets.values()]
+        assert bundle.video is not None
+        assert (bundle.video.codec, bundle.video.width, bundle.video.height) == ("h264", 320, 200)
+        assert bundle.video.frames == len(t.frames)
+        assert t.reviews[0].verdict == "needs_changes"
+
+
+def test_fixture_v2_from_a_zip(tmp_path: Path) -> None:
+    with open_bundle(zip_dir(FIXTURE_V2, tmp_path / "b.zip")) as bundle:
+        bundle.check()
+        assert bundle.video is not None and len(bundle.trajectory.edits) == 2
 
 
 def test_fixture_v1_from_a_zip(tmp_path: Path) -> None:
@@ -125,7 +162,7 @@ def test_migration_runs_each_step_in_order() -> None:
 
 
 def test_current_version_needs_no_migration() -> None:
-    data = json.loads((FIXTURE_V1 / "trajectory.json").read_text())
+    data = json.loads((FIXTURE_V2 / "trajectory.json").read_text())
     assert migrate(dict(data), FORMAT_VERSION) == data
 
 
@@ -209,6 +246,43 @@ def test_malformed_trajectory_json(
         open_bundle(bundle)
     assert "\n" not in str(err.value)
     assert str(err.value).startswith(str(bundle))
+
+
+V2_CASES = [
+    ("unknown edit", _set("edits.0.op", "rename"), r"edits\[0\]\.op must be one of"),
+    ("edit time without offset", _set("edits.0.when", "2026-01-02T04:00:00"), "UTC offset"),
+    ("edit without index", _drop("edits.0.args.index"), r"'index' in edits\[0\]\.args"),
+    ("edit index negative", _set("edits.1.args.index", -1), r"args\.index must be an integer"),
+    ("edit argument unknown", _set("edits.0.args.at_seq", 3), "unknown field 'at_seq'"),
+    ("relabel unknown", _set("edits.0.args.fields", {"colour": 1}), "cannot be relabelled"),
+    ("hotkey missing", _drop("rules.hotkeys.mark"), "missing field 'mark' in rules.hotkeys"),
+    ("hotkeys alike", _set("rules.hotkeys.pause", "ctrl+alt+n"), "both the mark and the pause"),
+    ("hotkey typable", _set("rules.hotkeys.stop", "q"), "needs ctrl, alt or super"),
+    ("pause out of range", _set("rules.decision_pause_ms", 0), "decision pause must be"),
+    ("fraction out of range", _set("rules.decision_screen_change", 2), "must be a fraction"),
+    ("video field missing", _drop("context_video.fps"), "missing field 'fps' in context_video"),
+    ("no edits list", _drop("edits"), "missing field 'edits'"),
+]
+
+
+@pytest.mark.parametrize(("case", "change", "message"), V2_CASES, ids=[c[0] for c in V2_CASES])
+def test_malformed_version_2_fields(
+    tmp_path: Path, case: str, change: Callable[[dict[str, Any]], None], message: str
+) -> None:
+    bundle = copy_fixture(tmp_path, FIXTURE_V2)
+    edit_json(bundle, change)
+    with pytest.raises(BundleError, match=message) as err:
+        open_bundle(bundle)
+    assert "\n" not in str(err.value)
+
+
+def test_an_event_target_must_be_an_object(tmp_path: Path) -> None:
+    bundle = copy_fixture(tmp_path, FIXTURE_V2)
+    lines = (bundle / "events.jsonl").read_text().splitlines()
+    lines[0] = lines[0].replace('"window": null', '"window": "Form"')
+    (bundle / "events.jsonl").write_text("\n".join(lines) + "\n")
+    with pytest.raises(BundleError, match=r"events.jsonl line 1\.window must be an object"):
+        open_bundle(bundle)
 
 
 def _bad_json(b: Path) -> None:
@@ -370,9 +444,10 @@ def _leaves(data: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     return [path]
 
 
-def test_any_wrong_value_anywhere_is_one_clear_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize("fixture", [FIXTURE_V1, FIXTURE_V2], ids=["v1", "v2"])
+def test_any_wrong_value_anywhere_is_one_clear_error(tmp_path: Path, fixture: Path) -> None:
     """Each field of the fixture (first two of every list) set to each wrong kind of value."""
-    bundle = copy_fixture(tmp_path)
+    bundle = copy_fixture(tmp_path, fixture)
     original = json.loads((bundle / "trajectory.json").read_text())
     bad_values: list[Any] = [None, "x", -1, 2.5, [], {}, True, [[1]]]
     checked = 0

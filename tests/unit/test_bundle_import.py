@@ -6,18 +6,21 @@ import dataclasses
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 from sqlalchemy import func, select
 
+from capture.segment import Step
 from capture.store.database import Database, open_database, sqlite_url
-from capture.store.models import ReviewCommentRow, ReviewRow, SessionRow, TaskRow
+from capture.store.models import ReviewCommentRow, ReviewRow, SessionRow, StepEditRow, TaskRow
+from capture.store.steps import resegment
 from desktop.cli import main
 from replay.bundle import open_bundle
 from replay.bundle.importing import import_bundle
 from replay.store_source import StoreTrajectory
-from tests.stored import stored_session
+from tests.stored import RULES, stored_session, with_history
 from tests.unit.test_bundle import FIXTURE_V1
 
 
@@ -133,3 +136,66 @@ def test_export_of_several_sessions_makes_a_bundle_each(db: Database, tmp_path: 
     for sid in (a.id, b.id):
         with open_bundle(tmp_path / "o" / sid) as bundle:
             assert bundle.trajectory.session_id == sid
+
+
+def _documents(bundle: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    with open_bundle(bundle) as b:
+        b.check()
+    doc = json.loads((bundle / "trajectory.json").read_text())
+    events = [json.loads(line) for line in (bundle / "events.jsonl").read_text().splitlines()]
+    return doc, events
+
+
+def test_export_import_export_keeps_history_rules_and_targets(db: Database, tmp_path: Path) -> None:
+    """A round trip through another store gives the same trajectory.json (but for where the
+    session came from) and the same events.jsonl, edit trail, rules and targets included."""
+    stored = stored_session(db)
+    with_history(db, stored.id)
+    url = sqlite_url(tmp_path / "store.db")
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert main(["export", stored.id, "--format", "bundle", "--out", str(first), "--db", url]) == 0
+    other_url = sqlite_url(tmp_path / "other.db")
+    assert main(["import", str(first), "--db", other_url]) == 0
+    args = ["export", stored.id, "--format", "bundle", "--out", str(second), "--db", other_url]
+    assert main(args) == 0
+
+    doc, events = _documents(first)
+    doc_again, events_again = _documents(second)
+    assert doc["rules"] == RULES and len(doc["edits"]) == 2
+    assert sum(e["window"] is not None for e in events) > 5
+    assert doc_again.pop("origin") == "imported"
+    doc.pop("origin")
+    assert doc_again == doc
+    assert events_again == events
+
+    other = open_database(other_url)
+    try:
+        with other.session() as s:
+            edits = s.scalars(select(StepEditRow).order_by(StepEditRow.seq)).all()
+            assert [(e.seq, e.who, e.op) for e in edits] == [
+                (0, "ann", "relabel"),
+                (1, "rita", "relabel"),
+            ]
+            assert s.get(SessionRow, stored.id).rules == RULES  # type: ignore[union-attr]
+
+        # Segmenting the imported copy again replays its edit trail under its rules: the
+        # annotation survives (frame ids differ from store to store).
+        def seen(steps: list[Any]) -> list[tuple[Any, ...]]:
+            return [(s.action, s.note, s.tags, s.window, s.element, s.t_start) for s in steps]
+
+        expected = seen(list(StoreTrajectory(db, stored.id).trajectory.steps))
+        assert seen(resegment(other, stored.id)) == expected
+    finally:
+        other.close()
+
+
+def test_a_version_1_bundle_imports_without_history(db: Database) -> None:
+    """No trail, rules or targets; its steps, which segmenting would not give back with
+    their notes, become the baseline later edits start from."""
+    import_bundle(db, FIXTURE_V1)
+    got = StoreTrajectory(db, "0123456789abcdef0123456789abcdef").trajectory
+    assert (got.rules, got.targets, got.markers, got.windows) == (None, {}, (), ())
+    assert [(e.who, e.op) for e in got.edits] == [("import", "baseline")]
+    with open_bundle(FIXTURE_V1) as bundle:
+        assert [Step.from_json(s) for s in got.edits[0].args["steps"]] == list(got.steps)
+        assert got.steps == bundle.trajectory.steps

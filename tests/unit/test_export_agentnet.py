@@ -74,3 +74,25 @@ def test_agentnet_notes_outcomes_and_grades(db: Database, tmp_path: Path) -> Non
     assert record["alignment_score"] == 10
     assert record["efficiency_score"] == 8  # 4 of 1..5
     assert record["reason"] == "Saved the form."
+
+
+def test_agentnet_target_is_the_element_under_the_action(db: Database, tmp_path: Path) -> None:
+    from tests.exports import ELEMENT
+
+    out = export("agentnet", [annotated(db)], tmp_path / "out")
+    traj = json.loads((out / "trajectories.jsonl").read_text())["traj"]
+    first = traj[0]["target"]
+    x, y, w, h = ELEMENT["bbox"]
+    assert first["mark"] is True
+    assert (first["title"], first["role"]) == ("Name", "text")
+    assert first["rect"] == {"x": x, "y": y, "w": w, "h": h}
+    assert first["states"] == ["editable", "focusable"]
+    assert first["path"] == ELEMENT["path"]
+    # the box is in the same fractions as the code's coordinates, and holds the click
+    x0, y0, x1, y1 = first["box"]
+    click = _calls(traj[0]["value"]["code"])[0]
+    cx, cy = (ast.literal_eval(k.value) for k in click.keywords)
+    assert x0 <= cx <= x1 and y0 <= cy <= y1
+    # steps with no element say so, and why
+    assert traj[1]["target"]["mark"] is False
+    assert traj[1]["target"]["reason"]

@@ -100,3 +100,12 @@ def test_drawing_marks_each_kind_of_action() -> None:
     )
     assert (half[150:, 250:] == 255).all()  # a third of the way: the end is not drawn yet
     assert scaled(base, 150).shape == (100, 150, 3)
+
+
+def test_report_names_the_element_each_action_landed_on(db: Database, tmp_path: Path) -> None:
+    from tests.exports import annotated, export
+
+    out = export("html", [annotated(db)], tmp_path / "report.html")
+    steps = out.read_text().split('<article class="step"')[1:]
+    assert "on “Name” (text)" in steps[0]
+    assert all("(text)</span>" not in s for s in steps[1:])  # no element read there

@@ -167,3 +167,29 @@ def test_edit_record_json_round_trip_and_audit_fields():
         EditRecord("ana", "rename", {}, WHEN)
     with pytest.raises(EditError, match="time zone"):
         EditRecord("ana", "delete", {"index": 0}, datetime(2025, 1, 1))
+
+
+def test_a_baseline_replaces_the_steps_so_far_and_later_edits_apply_to_it(demo):
+    from capture.segment.edits import baseline_edit
+
+    events, steps = demo
+    imported = [s.evolve(note=f"imported {s.index}") for s in reversed(steps)]
+    trail = [
+        edit("delete", index=0),
+        baseline_edit(imported, "import", WHEN),
+        edit("relabel", index=1, fields={"outcome": "failure"}),
+    ]
+    out = apply_edits(steps, trail, events=events)
+    assert kinds(out) == kinds(list(reversed(steps)))
+    assert [s.index for s in out] == [0, 1, 2, 3]
+    assert [s.note for s in out] == [f"imported {s.index}" for s in imported]
+    assert [s.outcome for s in out] == ["unknown", "failure", "unknown", "unknown"]
+    assert EditRecord.from_json(trail[1].to_json()) == trail[1]
+
+
+def test_a_baseline_of_malformed_steps_is_an_edit_error(demo):
+    _, steps = demo
+    with pytest.raises(EditError, match=r"edit 0 \(baseline\)"):
+        apply_edits(steps, [edit("baseline", steps=[{"index": 0}])])
+    with pytest.raises(EditError, match="must be a list"):
+        apply_edits(steps, [edit("baseline", steps={})])
