@@ -8,7 +8,7 @@ session. Used by the bundle writer and reader and by the store's import.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
@@ -21,8 +21,13 @@ AHEAD = 4
 
 def ordered_map(
     fn: Callable[[T], R], items: Iterable[T], workers: int = WORKERS, ahead: int = AHEAD
-) -> Iterator[R]:
-    """``fn`` over ``items`` on ``workers`` threads, yielded in order; an error stops the rest."""
+) -> Generator[R, None, None]:
+    """``fn`` over ``items`` on ``workers`` threads, yielded in order.
+
+    An error, or closing the generator, stops the rest: items not started are
+    dropped, those running finish before it returns, and ``items`` is closed
+    too when it is a generator (an earlier stage's, say).
+    """
     with ThreadPoolExecutor(workers, thread_name_prefix="frames") as pool:
         pending: deque[Future[R]] = deque()
         try:
@@ -35,3 +40,6 @@ def ordered_map(
         finally:
             for future in pending:
                 future.cancel()
+            close = getattr(items, "close", None)
+            if callable(close):
+                close()

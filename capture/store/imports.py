@@ -9,6 +9,7 @@ what later edits of the session start from (``capture/store/baseline.py``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -157,21 +158,23 @@ def import_session(
             if blobs.concurrent:  # files: written on threads of their own
                 coded = ordered_map(store, coded, 2, 4)
             rows: dict[str, FrameRow] = {}
-            for done, (frame, data) in enumerate(coded, start=1):
-                if data is not None:
-                    store((frame, data))
-                rows[frame.hash] = FrameRow(
-                    session_id=session.id,
-                    t_ns=frame.t_ns,
-                    blob=frame.hash,
-                    left=frame.left,
-                    top=frame.top,
-                    width=frame.width,
-                    height=frame.height,
-                    reason="before",
-                )
-                if progress is not None:
-                    progress(done, len(session.frames))
+            # Closed whatever happens: no thread still writes a blob once this is left.
+            with closing(coded):
+                for done, (frame, data) in enumerate(coded, start=1):
+                    if data is not None:
+                        store((frame, data))
+                    rows[frame.hash] = FrameRow(
+                        session_id=session.id,
+                        t_ns=frame.t_ns,
+                        blob=frame.hash,
+                        left=frame.left,
+                        top=frame.top,
+                        width=frame.width,
+                        height=frame.height,
+                        reason="before",
+                    )
+                    if progress is not None:
+                        progress(done, len(session.frames))
             s.add_all(rows.values())
             s.flush()
             ids = {digest: row.id for digest, row in rows.items()}

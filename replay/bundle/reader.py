@@ -90,12 +90,14 @@ class BundleFrames:
         """Every frame as opaque BGRA in ``frames`` order, decoded and checked on worker
         threads; into arrays taken from ``buffers`` when given (the caller gives them back)."""
 
-        def decode(name: str) -> np.ndarray:
+        def decode(item: tuple[str, bytes]) -> np.ndarray:
+            name, data = item
             info = self._frames[name]
             out = None if buffers is None else buffers.take((info.height, info.width, 4))
-            return self._bgra(name, self.png(name), out)
+            return self._bgra(name, data, out)
 
-        return ordered_map(decode, iter(self._frames))
+        # Files are read on this thread (a zip is not to be opened from several at once).
+        return ordered_map(decode, ((n, self.png(n)) for n in self._frames))
 
 
 class Bundle:

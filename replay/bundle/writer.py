@@ -13,6 +13,7 @@ import json
 import threading
 import zipfile
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, cast
 
@@ -187,14 +188,14 @@ def write_bundle(
         # Decoding reads the source on this thread; hashing, PNG coding and (for a
         # directory) writing run on workers, a few frames in flight.
         decode = _frames_of(source.frames)
-        for done, (ref, (name, data)) in enumerate(
-            zip(refs, ordered_map(_Frames(sink), map(decode, refs)), strict=True), start=1
-        ):
-            names[ref] = name
-            if data is not None:
-                sink.write(frame_file(name), data, compress=False)
-            if progress is not None:
-                progress(done, len(refs))
+        # Closed whatever happens: no worker still writes a file once this is left.
+        with closing(ordered_map(_Frames(sink), map(decode, refs))) as coded:
+            for done, (ref, (name, data)) in enumerate(zip(refs, coded, strict=True), start=1):
+                names[ref] = name
+                if data is not None:
+                    sink.write(frame_file(name), data, compress=False)
+                if progress is not None:
+                    progress(done, len(refs))
         targets = traj.targets
         lines = [
             json.dumps(event_json(e, targets.get(e.seq)), ensure_ascii=False)

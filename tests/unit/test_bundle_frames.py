@@ -3,7 +3,7 @@ decoding, reused buffers, and import coding frames for the store on its own thre
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,11 +19,13 @@ from capture.framecodec import DeltaFrame, FrameEncoder, decode, decode_delta, f
 from capture.store.database import Database, open_database, sqlite_url
 from capture.store.frames import FrameReader
 from capture.store.imports import ImportedFrame, ImportedSession, import_session
+from capture.store.paths import frames_dir
 from capture.store.sessions import blob_store_for
 from replay.bundle import BundleError, open_bundle, write_bundle
 from replay.bundle.importing import import_bundle
 from replay.bundle.png import content_hash, decode_bgra
 from replay.bundle.writer import _Frames
+from replay.export.registry import write_atomically
 from replay.png import BgraEncoder, band_rows, encode
 from replay.store_source import StoreTrajectory
 from replay.trajectory import Trajectory
@@ -302,3 +304,40 @@ def test_a_transparent_frame_is_hashed_and_encoded_opaque_in_every_band() -> Non
     assert data is not None
     assert np.array_equal(decode_bgra(data, name, W, H), bgra_of(rgb))
     assert not base[..., 3].any()
+
+
+class _Stop(Exception):
+    pass
+
+
+def _stop_at(n: int) -> Callable[[int, int], None]:
+    def progress(done: int, total: int) -> None:
+        if done == n:
+            raise _Stop
+
+    return progress
+
+
+def test_an_import_stopped_midway_leaves_no_blob_behind(db: Database, tmp_path: Path) -> None:
+    """Blob files are written on threads of their own: all of them are done (and
+    removed again) before the import returns its error."""
+    stored = stored_session(db)
+    write_bundle(StoreTrajectory(db, stored.id), tmp_path / "b")
+    other = open_database(sqlite_url(tmp_path / "other.db"))
+    try:
+        with pytest.raises(_Stop):
+            import_bundle(other, tmp_path / "b", _stop_at(3))
+        blobs = frames_dir(tmp_path / "other.db")
+        assert blobs.is_dir()  # some were written
+        assert not [p for p in blobs.rglob("*") if p.is_file()]
+    finally:
+        other.close()
+
+
+def test_an_export_stopped_midway_leaves_nothing_behind(db: Database, tmp_path: Path) -> None:
+    stored = stored_session(db)
+    source = StoreTrajectory(db, stored.id)
+    out = tmp_path / "exports" / "b"
+    with pytest.raises(_Stop):
+        write_atomically(out, False, lambda tmp: write_bundle(source, tmp, _stop_at(2)))
+    assert list((tmp_path / "exports").iterdir()) == []
