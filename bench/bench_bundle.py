@@ -200,7 +200,7 @@ def main() -> int:
         print(
             f"a {steps}-step session, {steps + 1} distinct {W}x{H} frames (built in {built:.0f} s)"
         )
-        print(f"{load()}; {len(runs)} runs each (median)")
+        print(f"{load()}; {len(runs)} run{'s' if len(runs) != 1 else ''} each (median)")
         db = open_database(url)
         source = StoreTrajectory(db, sid)
         frames = list(source.trajectory.frames)  # rows loaded outside the timings
