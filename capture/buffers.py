@@ -1,9 +1,9 @@
 """Frame-sized arrays used again rather than allocated afresh.
 
 A new 8 MB array costs the kernel's zeroing of its pages the first time each is
-touched, which on 1080p frames takes longer than converting or hashing them.
-Frame pipelines (bundle export and import) take an array per frame from a
-pool and give it back once done with it, so a long session reuses a handful.
+touched, about as much at 1080p as converting or hashing the frame. A frame
+pipeline (a bundle's import) takes an array per frame from a pool and gives
+it back once done with it, so a long session reuses a handful.
 """
 
 from __future__ import annotations

@@ -185,7 +185,7 @@ class DeltaFrame:
     its rows can be read without copying the keyframe. A keyframe (or any whole
     image) is one with no band."""
 
-    base: np.ndarray  # (height, width, 4) BGRA, left unchanged
+    base: np.ndarray  # (height, width, 4) BGRA, C-contiguous, left unchanged
     y0: int = 0
     y1: int = 0
     band: np.ndarray | None = None  # (y1 - y0, width, 4): XORed over base rows [y0, y1)

@@ -79,7 +79,9 @@ class BgraEncoder:
         for y in range(0, height, step):
             n = min(step, height - y)
             out = self._rows[:n]
-            cv2.cvtColor(rows(y, n), cv2.COLOR_BGRA2RGB, dst=out[:, 1:].reshape(n, width, 3))
+            target = out[:, 1:].reshape(n, width, 3)
+            if cv2.cvtColor(rows(y, n), cv2.COLOR_BGRA2RGB, dst=target) is not target:
+                raise ValueError(f"rows {y} to {y + n} are not {n} rows of {width} BGRA pixels")
             parts.append(deflate.compress(out))
         parts.append(deflate.flush())
         return _png(b"".join(parts), width, height)

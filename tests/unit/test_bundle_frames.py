@@ -341,3 +341,9 @@ def test_an_export_stopped_midway_leaves_nothing_behind(db: Database, tmp_path: 
     with pytest.raises(_Stop):
         write_atomically(out, False, lambda tmp: write_bundle(source, tmp, _stop_at(2)))
     assert list((tmp_path / "exports").iterdir()) == []
+
+
+def test_rows_of_the_wrong_shape_are_refused_not_encoded() -> None:
+    bgra = bgra_of(picture(12))
+    with pytest.raises(ValueError, match="not"):
+        BgraEncoder().encode_rows(W, H, lambda y, n: bgra[y : y + n, :-1])
