@@ -9,6 +9,12 @@ looked up again when the focus may have moved). Listener threads never wait:
 a slow or hung application costs the worker one bounded lookup, after which
 it is skipped for a while, and a worker that fell behind looks up windows
 only.
+
+Typing into a password field leaves the worker as the secret placeholder,
+whatever secret mode said when the keys were heard: the first keys after Tab
+reach the recorder before the application says a password field has the
+focus, so the first key after a focus-moving key waits here (300 ms at most)
+for that news.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from capture.accessibility import (
     is_password,
 )
 from capture.events import EventKind, Target
+from capture.privacy.secret import SecretFilter
 from capture.window import WindowInfo, X11Windows
 from capture.writer import ObservedEvent
 
@@ -43,6 +50,10 @@ KEYBOARD_FRESH_S = (
 )
 # Keys after which the focus may have moved: the next key-down looks the element up again.
 FOCUS_KEYS = frozenset({"Tab", "ISO_Left_Tab", "Return", "KP_Enter", "Escape", "F6"})
+# How long a key typed right after one of those (or after a click that gave no field the
+# keyboard) waits for the application to say where the focus went: a password field's
+# first keys reach the recorder before that news does.
+FOCUS_WAIT_S = 0.3
 
 _STOP = object()
 
@@ -66,6 +77,10 @@ class TargetLookup:
         self._windows: X11Windows | None = None
         self._elements: Elements | None = None
         self._password = False
+        # Typing the worker files as secret: keys that came before secret mode could turn on.
+        self._secret = SecretFilter()
+        self._moved_at = 0.0  # when the focus may have moved (monotonic), once, until looked up
+        self._waited_until = 0.0  # lag from waiting for the focus is not falling behind
         # The keyboard's element: (window id, element JSON, when, whether to look again).
         self._keyboard: tuple[int, dict[str, Any] | None, float, bool] = (0, None, 0.0, True)
 
@@ -87,8 +102,8 @@ class TargetLookup:
                     got = self._queue.get_nowait()
                 except queue.Empty:
                     return
-                if got is not _STOP:
-                    self._sink(got[0])
+                if got is not _STOP and (kept := self._keep(got[0])) is not None:
+                    self._sink(kept)
 
     def _run(self) -> None:
         try:
@@ -107,7 +122,9 @@ class TargetLookup:
                 if got is _STOP:  # the listener stopped before: nothing comes after it
                     return
                 item, queued = got
-                self._sink(self._resolve(item, queued))
+                kept = self._keep(self._resolve(item, queued))
+                if kept is not None:
+                    self._sink(kept)
         finally:
             # Never lose an event: whatever is left goes on without a target.
             while True:
@@ -115,8 +132,8 @@ class TargetLookup:
                     got = self._queue.get_nowait()
                 except queue.Empty:
                     break
-                if got is not _STOP:
-                    self._sink(got[0])
+                if got is not _STOP and (kept := self._keep(got[0])) is not None:
+                    self._sink(kept)
             for part in (self._elements, self._windows):
                 if part is not None:
                     with contextlib.suppress(Exception):
@@ -137,11 +154,11 @@ class TargetLookup:
                 return replace(item, target=Target(event.t_ns, None, {"reason": "no X display"}))
             return item
         try:
-            behind = time.monotonic() - queued > MAX_LAG_S
+            behind = time.monotonic() - max(queued, self._waited_until) > MAX_LAG_S
             if event.kind is EventKind.PRESS:
                 target = self._at_press(event.t_ns, event.x or 0, event.y or 0, behind, queued)
             else:
-                target = self._at_key(event.t_ns, event.key or "", behind)
+                target = self._at_key(event.t_ns, event.key or "", behind, queued)
         except Exception as exc:  # noqa: BLE001 - e.g. the X server went away
             target = Target(event.t_ns, None, {"reason": f"lookup failed: {exc}"})
         self._password_signal()
@@ -150,6 +167,9 @@ class TargetLookup:
     def _at_press(self, t_ns: int, x: int, y: int, behind: bool, queued: float) -> Target:
         assert self._windows is not None
         window = self._windows.at(x, y)
+        if window is not None and window.popup and self._windows.opened_since(x, y, queued):
+            # The press opened the popup now under it: it landed on the window below.
+            window = replace(window, popup=False)
         if window is None or not window.popup:
             closed = self._windows.closed_popup_at(x, y, queued - POPUP_SLACK_S)
             if closed is not None:
@@ -161,13 +181,24 @@ class TargetLookup:
             self._keyboard = (window.id, element, time.monotonic(), False)
         else:
             self._keyboard = (self._keyboard[0], self._keyboard[1], 0.0, True)
+            self._moved_at = queued
         return Target(t_ns, window.to_json() if window else None, element)
 
-    def _at_key(self, t_ns: int, key: str, behind: bool) -> Target:
+    def _at_key(self, t_ns: int, key: str, behind: bool, queued: float) -> Target:
         assert self._windows is not None
+        known_id, known, when, stale = self._keyboard
+        if stale and self._moved_at and self._elements is not None:
+            # Typed right after Tab (or a click): the application may not have said yet
+            # where the focus went, and it may be a password field. Off the listener
+            # threads, so this waits for nothing but the keys behind it.
+            left = self._moved_at + FOCUS_WAIT_S - time.monotonic()
+            if left > 0:
+                self._elements.focus_moved_since(self._moved_at, left)
+                self._waited_until = time.monotonic()
+            behind = False  # whether this is a password field is worth the lookup
+        self._moved_at = 0.0
         window = self._windows.focused()
         now = time.monotonic()
-        known_id, known, when, stale = self._keyboard
         if window is None:
             element: dict[str, Any] | None = None
         elif window.id == known_id and not stale and now - when < KEYBOARD_FRESH_S:
@@ -176,6 +207,8 @@ class TargetLookup:
             element = self._focused_element(window, behind)
         if window is not None:
             self._keyboard = (window.id, element, now, key in FOCUS_KEYS)
+        if key in FOCUS_KEYS:
+            self._moved_at = queued
         return Target(t_ns, window.to_json() if window else None, element)
 
     def _element(
@@ -196,6 +229,14 @@ class TargetLookup:
         found: ElementLookup = self._elements.focused(window, self._timeout)
         return found.to_json()
 
+    def _keep(self, item: ObservedEvent) -> ObservedEvent | None:
+        """``item`` as it may be stored: typing in a password field becomes the secret
+        placeholder here too, for the keys that beat the focus news to the recorder."""
+        kept = self._secret.admit(item.event)
+        if kept is None:
+            return None
+        return item if kept is item.event else replace(item, event=kept)
+
     def _password_signal(self) -> None:
         """Whether the element that has the keyboard is a password field, on each change."""
         element = self._keyboard[1]
@@ -204,5 +245,6 @@ class TargetLookup:
         password = is_password(element)
         if password != self._password:
             self._password = password
+            self._secret.set(password)
             if self._on_password is not None:
                 self._on_password(password)

@@ -204,6 +204,7 @@ class X11Windows:
         self._root.change_attributes(event_mask=X.SubstructureNotifyMask)
         # Popups mapped now, by id, and closed lately: their rectangle and owner.
         self._popups: dict[int, tuple[Rect, WindowInfo]] = {}
+        self._seen: dict[int, float] = {}  # popups mapped now: when they were first noticed
         self._closed: list[tuple[float, Rect, WindowInfo]] = []
 
     def close(self) -> None:
@@ -248,11 +249,13 @@ class X11Windows:
                 if owner is not None:
                     info = self._describe(owner, popup=True)
                     self._popups[wid] = ((g.x, g.y, g.width, g.height), info)
+                    self._seen[wid] = time.monotonic()
             elif event.type == X.ConfigureNotify and wid in self._popups:
                 rect = (event.x, event.y, event.width, event.height)
                 self._popups[wid] = (rect, self._popups[wid][1])
             elif event.type in (X.UnmapNotify, X.DestroyNotify) and wid in self._popups:
                 rect, info = self._popups.pop(wid)
+                self._seen.pop(wid, None)
                 self._closed.append((time.monotonic(), rect, info))
         cutoff = time.monotonic() - POPUP_MEMORY_S
         self._closed = [c for c in self._closed if c[0] > cutoff]
@@ -265,6 +268,15 @@ class X11Windows:
             if when >= since and px <= x < px + pw and py <= y < py + ph:
                 return owner
         return None
+
+    def opened_since(self, x: int, y: int, since: float) -> bool:
+        """Whether the popup at (x, y) was first noticed after ``since`` (monotonic): it
+        opened on the press queued then (GTK draws a combo box's list over the box)."""
+        self.watch()
+        return any(
+            self._seen.get(wid, 0.0) >= since and px <= x < px + pw and py <= y < py + ph
+            for wid, ((px, py, pw, ph), _) in self._popups.items()
+        )
 
     def focused(self) -> WindowInfo | None:
         from Xlib.error import XError

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -83,7 +84,7 @@ class Desktop:
             out = subprocess.run(
                 ["xprop", "-root", name], env=self.env, capture_output=True, text=True
             ).stdout
-            if out.strip() and "not found" not in out:
+            if out.strip() and "not found" not in out and "no such atom" not in out:
                 return
             time.sleep(0.1)
         raise RuntimeError(f"{name} never appeared on the root window")
@@ -128,9 +129,12 @@ class AccessibleApp:
         stop_process(self.proc)
 
 
-def start_accessible_app(desktop: Desktop, title: str, geometry: str) -> AccessibleApp:
+def start_accessible_app(
+    desktop: Desktop, title: str, geometry: str, options: tuple[str, ...] = ()
+) -> AccessibleApp:
     """scripted/apps/accessible.py (Qt)."""
-    return _start(desktop, [sys.executable, "-m", "scripted.apps.accessible"], title, geometry)
+    argv = [sys.executable, "-m", "scripted.apps.accessible", *options]
+    return _start(desktop, argv, title, geometry)
 
 
 def start_gtk_app(desktop: Desktop, title: str, geometry: str) -> AccessibleApp:
@@ -159,3 +163,60 @@ def _start(desktop: Desktop, argv: list[str], title: str, geometry: str) -> Acce
         stop_process(proc)
         raise
     return app
+
+
+CHROMIUM_NAMES = ("chromium", "chromium-browser")
+# A browser of its own: no first-run pages, no sync or updates, no GPU under Xvfb, the
+# page's accessibility tree on from the start, the page filling the screen (kiosk).
+CHROMIUM_FLAGS = (
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-gpu",
+    "--disable-sync",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-features=Translate,MediaRouter",
+    "--password-store=basic",
+    "--force-renderer-accessibility",
+    "--force-device-scale-factor=1",
+    "--kiosk",
+)
+
+
+@dataclass
+class Browser:
+    """Chromium showing one page, full screen: the page's CSS pixels are screen pixels."""
+
+    proc: subprocess.Popen[bytes]
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def close(self) -> None:
+        # Its renderers and helpers are in its process group: end them with it.
+        if self.proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, 15)
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, 9)
+            self.proc.wait()
+
+
+def start_browser(desktop: Desktop, page: Path, profile: Path) -> Browser:
+    """Chromium (scripts/setup.sh installs it) on ``page``, with a throwaway profile."""
+    binary = next((found for n in CHROMIUM_NAMES if (found := shutil.which(n))), None)
+    if binary is None:
+        raise RuntimeError("chromium is not installed: run scripts/setup.sh")
+    sandbox = ["--no-sandbox"] if os.geteuid() == 0 else []  # root may not use the sandbox
+    proc = subprocess.Popen(
+        [binary, *sandbox, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", page.as_uri()],
+        env=desktop.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    return Browser(proc)

@@ -11,7 +11,7 @@ APT_PACKAGES=(
   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0
   libegl1 libgl1 libfontconfig1 libdbus-1-3 fonts-dejavu-core
   postgresql
-  chromium  # the HTML report's screenshot in docs (scripts/review_screenshots.py)
+  chromium  # the web-page test of where actions land; the HTML report's screenshot in docs
   jwm dbus-daemon at-spi2-core python3-gi gir1.2-gtk-3.0
 )
 

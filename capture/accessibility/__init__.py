@@ -74,4 +74,9 @@ class Elements(Protocol):
 
     def focused(self, window: WindowInfo, timeout_s: float) -> ElementLookup: ...
 
+    def focus_moved_since(self, since: float, timeout_s: float) -> bool:
+        """Wait until an application says the focus moved after ``since`` (monotonic
+        time), at most ``timeout_s``; whether one did."""
+        ...
+
     def close(self) -> None: ...

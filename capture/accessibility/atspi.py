@@ -27,6 +27,30 @@ LEAF_ROLES = frozenset(
      "image", "separator", "toggle button", "spin button", "slider", "entry", "paragraph",
      "heading", "link", "static", "table cell", "list item", "tree item", "scroll bar"}
 )  # fmt: skip
+# Containers of an open combo box's items; the focus is on one of them or an item.
+LIST_ROLES = frozenset({"list", "list box", "menu", "popup menu", "tree", "table"})
+# A web page that answers a point with itself may not know yet: it is asked again.
+DOCUMENT_ROLES = frozenset({"document web", "document frame"})
+HIT_AGAIN_S = 0.03
+POPUP_LEVELS = 3  # from the focused element up to the list it is in
+# A control's own text, which a browser makes an element of its own under the control.
+TEXT_LEAVES = frozenset({"static", "label"})
+CONTROL_ROLES = frozenset(
+    {
+        "push button",
+        "toggle button",
+        "check box",
+        "radio button",
+        "link",
+        "menu item",
+        "check menu item",
+        "radio menu item",
+        "list item",
+        "page tab",
+        "tree item",
+        "combo box",
+    }
+)
 
 
 class PopupGone(Exception):
@@ -96,6 +120,11 @@ class AtspiElements:
         # On the focus watch's thread: a password field is known before anything is typed.
         if self._on_password is not None:
             self._on_password(role in PASSWORD_ROLES)
+
+    def focus_moved_since(self, since: float, timeout_s: float) -> bool:
+        if self._focus is None:
+            return False
+        return self._focus.moved_since(since, timeout_s)
 
     def focused(self, window: WindowInfo, timeout_s: float) -> ElementLookup:
         """The element that has the keyboard in ``window``'s application."""
@@ -201,11 +230,23 @@ class AtspiElements:
     def _apps_of(self, window: WindowInfo | None, deadline: float) -> list[str]:
         """The accessible applications that may own ``window``: by its process id."""
         now = time.monotonic()
-        if now - self._apps[0] > APPS_TTL_S:
-            children = self._call(
-                deadline, "org.a11y.atspi.Registry", ROOT_PATH, ACCESSIBLE, "GetChildren"
-            )[0]
-            self._apps = (now, [bus for bus, _ in children])
+        fresh = now - self._apps[0] <= APPS_TTL_S
+        if not fresh:
+            self._list_apps(deadline)
+        out = self._apps_with_pid(window, deadline)
+        if not out and fresh and window is not None and window.pid is not None:
+            # An application started since the list was read: read it again, once.
+            self._list_apps(deadline)
+            out = self._apps_with_pid(window, deadline)
+        return out
+
+    def _list_apps(self, deadline: float) -> None:
+        children = self._call(
+            deadline, "org.a11y.atspi.Registry", ROOT_PATH, ACCESSIBLE, "GetChildren"
+        )[0]
+        self._apps = (time.monotonic(), [bus for bus, _ in children])
+
+    def _apps_with_pid(self, window: WindowInfo | None, deadline: float) -> list[str]:
         apps = self._apps[1]
         if window is None or window.pid is None:
             return list(apps)
@@ -256,14 +297,35 @@ class AtspiElements:
                 return None
             start = best[1]
             if popup and best[0] == 0:
-                # Qt lists a menu bar's open menu under its menu item, not as a top-level.
-                menu = self._open_menu(app, best[1], x, y, deadline)
+                # Qt lists a menu bar's open menu under its menu item, a context menu
+                # nowhere, a combo box's list under the combo box: the item is found
+                # through the focus first (a few calls), else by searching the window.
+                menu = self._focused_item(app, x, y, deadline)
                 if menu is None:
-                    menu = self._focused_item(app, x, y, deadline)
+                    item = self._in_focused_popup(app, x, y, deadline)
+                    if item is not None:
+                        return self._describe(item[0], item[1], deadline)
+                    menu = self._open_menu(app, best[1], x, y, deadline)
                 if menu is None:
                     raise PopupGone  # closed by the click itself: the window below is not it
                 start = menu
-            return self._descend(app, start, x, y, deadline)
+            deepest = self._descend(app, start, x, y, deadline)
+            if deepest != (app, start) and self._role(deadline, *deepest) in DOCUMENT_ROLES:
+                # Chromium answers from its last hit test, else from bounds it may not
+                # have yet, and asks the page meanwhile: the page's answer comes soon.
+                time.sleep(min(HIT_AGAIN_S, max(0.0, deadline - time.monotonic())))
+                deepest = self._descend(app, start, x, y, deadline)
+            if popup and deepest == (app, start):
+                # A popup top-level with nothing in it (Chromium's <select> list): its
+                # items are under the combo box in the page, found through the focus.
+                item = self._in_focused_popup(app, x, y, deadline)
+                if item is None:
+                    raise PopupGone  # closed (the focus went back to the box): nothing to say
+                deepest = item
+            # Not in a popup, a combo box's list is not what was pressed: it opened on
+            # this press, over the box (GTK), and is in the tree before the lookup.
+            in_window = window is not None and not popup
+            return self._describe(deepest[0], deepest[1], deadline, up_to_combo=in_window)
         except DBusErrorResponse:
             return None  # the element went away, or the app does not implement it
 
@@ -305,7 +367,55 @@ class AtspiElements:
         ix, iy, iw, ih = self._call(deadline, app, path, COMPONENT, "GetExtents", "u", (0,))[0]
         return path if ix <= x < ix + iw and iy <= y < iy + ih else None
 
-    def _descend(self, app: str, path: str, x: int, y: int, deadline: float) -> Element:
+    def _in_focused_popup(
+        self, app: str, x: int, y: int, deadline: float
+    ) -> tuple[str, str] | None:
+        """The item at the point in the list that has the keyboard: an open combo box's.
+
+        Toolkits put a combo box's open list under the combo box, not under the
+        popup window it is drawn in (Qt, Chromium), so hit-testing the popup finds
+        nothing; but the list, or its current item, has the focus while it is open.
+        """
+        focus = self._focus.focus_of(app) if self._focus is not None else None
+        if focus is None:
+            return None
+        bus, node = app, focus
+        for _ in range(POPUP_LEVELS):
+            role = self._role(deadline, bus, node)
+            parent = self._property(deadline, bus, node, "Parent")
+            at_top = parent[1] in (NULL_PATH, ROOT_PATH)
+            # A menu, or a combo box's list: not a list in the window below the popup.
+            if role in ("menu", "popup menu") or (
+                role in LIST_ROLES
+                and not at_top
+                and self._role(deadline, parent[0], parent[1]) == "combo box"
+            ):
+                item = self._item_at(bus, node, x, y, deadline)
+                if item is not None:
+                    return self._descend(item[0], item[1], x, y, deadline)
+            if at_top:
+                return None
+            bus, node = str(parent[0]), str(parent[1])
+        return None
+
+    def _item_at(
+        self, bus: str, node: str, x: int, y: int, deadline: float
+    ) -> tuple[str, str] | None:
+        """The child of a list at the point; else the one row at its height (Chromium
+        gives a <select>'s items only the width of their text)."""
+        row = []
+        for child_bus, child in self._call(deadline, bus, node, ACCESSIBLE, "GetChildren")[0]:
+            cx, cy, cw, ch = self._call(
+                deadline, child_bus, child, COMPONENT, "GetExtents", "u", (0,)
+            )[0]
+            if cy <= y < cy + ch:
+                if cx <= x < cx + cw:
+                    return str(child_bus), str(child)
+                row.append((str(child_bus), str(child)))
+        return row[0] if len(row) == 1 else None
+
+    def _descend(self, app: str, path: str, x: int, y: int, deadline: float) -> tuple[str, str]:
+        """The deepest element at the point, from ``path`` down."""
         trail = [(app, path)]
         for _ in range(MAX_DEPTH):
             bus, child = self._call(
@@ -320,29 +430,35 @@ class AtspiElements:
             if child == NULL_PATH or (bus, child) in trail:
                 break
             trail.append((bus, child))
-        return self._describe(trail[-1][0], trail[-1][1], deadline)
+        return trail[-1]
 
-    def _describe(self, bus: str, node: str, deadline: float) -> Element:
+    def _describe(self, bus: str, node: str, deadline: float, up_to_combo: bool = False) -> Element:
         # The path by the parent chain: a toolkit may answer a point with a
         # grandchild directly (a list's item), skipping levels on the way down.
-        names = []
+        chain: list[tuple[str, str, str, str]] = []  # bus, path, role, name; the element first
         current = (bus, node)
         for _ in range(MAX_DEPTH):
             role = self._role(deadline, current[0], current[1])
-            names.append((role, self._property(deadline, current[0], current[1], "Name")))
+            name = self._property(deadline, current[0], current[1], "Name")
+            chain.append((current[0], current[1], role, name))
             parent = self._property(deadline, current[0], current[1], "Parent")
             if parent[1] in (NULL_PATH, ROOT_PATH):
                 break
             current = (parent[0], parent[1])
-        names.reverse()
+        combo = [i for i, link in enumerate(chain) if link[2] == "combo box"]
+        if up_to_combo and combo:
+            chain = chain[combo[0] :]
+        elif len(chain) > 1 and chain[0][2] in TEXT_LEAVES and chain[1][2] in CONTROL_ROLES:
+            chain = chain[1:]  # the words on a button (Chromium): the button is what was hit
+        bus, node = chain[0][0], chain[0][1]
         bits = self._call(deadline, bus, node, ACCESSIBLE, "GetState")[0]
         box = self._call(deadline, bus, node, COMPONENT, "GetExtents", "u", (0,))[0]
         return Element(
-            role=names[-1][0],
-            name=names[-1][1],
+            role=chain[0][2],
+            name=chain[0][3],
             states=state_names(bits),
             bbox=(box[0], box[1], box[2], box[3]),
-            path=tuple(names),
+            path=tuple((role, name) for _, _, role, name in reversed(chain)),
         )
 
 

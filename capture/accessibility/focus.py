@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from typing import Any
@@ -48,6 +49,8 @@ class FocusWatch:
         )
         self._focus: dict[str, str] = {}  # application bus name -> focused object path
         self._lock = threading.Lock()
+        self._moved = threading.Condition(self._lock)
+        self._moved_at = 0.0  # when the last focus change was heard (monotonic)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="demotrace-focus", daemon=True)
         self._thread.start()
@@ -55,6 +58,12 @@ class FocusWatch:
     def focus_of(self, app: str) -> str | None:
         with self._lock:
             return self._focus.get(app)
+
+    def moved_since(self, since: float, timeout_s: float) -> bool:
+        """Wait until a focus change heard after ``since`` (monotonic), at most
+        ``timeout_s``; whether one was."""
+        with self._moved:
+            return self._moved.wait_for(lambda: self._moved_at > since, timeout=timeout_s)
 
     def close(self) -> None:
         self._stop.set()
@@ -82,6 +91,8 @@ class FocusWatch:
             with self._lock:
                 if gained:
                     self._focus[sender] = path
+                    self._moved_at = time.monotonic()
+                    self._moved.notify_all()
                 elif self._focus.get(sender) == path:
                     del self._focus[sender]
             if gained and self._on_focus is not None:

@@ -1,12 +1,15 @@
 """A small Qt window with accessible widgets, for the tests of where actions land.
 
-Run as ``python -m scripted.apps.accessible --title T --geometry X,Y,W,H``. It
+Run as ``python -m scripted.apps.accessible --title T --geometry X,Y,W,H``
+(``--slow-focus S``: the password field takes S seconds to take the focus). It
 has a menu bar (File > Save), a ``Submit`` button, a ``Name`` field, a
-``Password`` field and a ``Remember me`` check box. Once shown it prints one
-JSON line with the global rectangles of its widgets and ``ready``; when the
-File menu opens it prints ``{"menu": {"Save": [x, y, w, h]}}``. A right click on
-the window's background opens a context menu with ``Clear form``; once shown
-it prints ``{"context": {"Clear form": [x, y, w, h]}}``, and the item prints
+``Password`` field, a ``Remember me`` check box and a ``Colour`` combo box.
+Once shown it prints one JSON line with the global rectangles of its widgets
+and ``ready``; when the File menu opens it prints ``{"menu": {"Save": [x, y,
+w, h]}}``, when the combo box's list opens ``{"popup": {item: [x, y, w, h]}}``,
+and when an item is chosen ``{"chosen": item}``. A right click on the window's
+background opens a context menu with ``Clear form``; once shown it prints
+``{"context": {"Clear form": [x, y, w, h]}}``, and the item prints
 ``{"cleared": true}``.
 """
 
@@ -15,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 
 from scripted.apps.form import parse_geometry
 
@@ -23,12 +27,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--title", default="accessible app")
     parser.add_argument("--geometry", type=parse_geometry, default=(0, 0, 500, 400))
+    parser.add_argument(
+        "--slow-focus",
+        type=float,
+        default=0.0,
+        help="seconds the password field takes to take the focus (a busy application)",
+    )
     args = parser.parse_args(argv)
 
     from PySide6.QtCore import QPoint, Qt, QTimer
+    from PySide6.QtGui import QFocusEvent
     from PySide6.QtWidgets import (
         QApplication,
         QCheckBox,
+        QComboBox,
         QLineEdit,
         QMainWindow,
         QMenu,
@@ -55,7 +67,13 @@ def main(argv: list[str] | None = None) -> int:
     name.setAccessibleName("Name")
     name.setGeometry(20, 80, 300, 30)
     widgets["name"] = name
-    password = QLineEdit(central)
+
+    class PasswordField(QLineEdit):
+        def focusInEvent(self, event: QFocusEvent) -> None:
+            time.sleep(args.slow_focus)  # keys typed meanwhile wait in the X server
+            super().focusInEvent(event)
+
+    password = PasswordField(central)
     password.setAccessibleName("Password")
     password.setEchoMode(QLineEdit.EchoMode.Password)
     password.setGeometry(20, 130, 300, 30)
@@ -63,6 +81,28 @@ def main(argv: list[str] | None = None) -> int:
     remember = QCheckBox("Remember me", central)
     remember.setGeometry(20, 180, 200, 30)
     widgets["remember"] = remember
+
+    class Combo(QComboBox):
+        def showPopup(self) -> None:
+            super().showPopup()
+            QTimer.singleShot(150, popup_shown)
+
+    colour = Combo(central)
+    colour.setAccessibleName("Colour")
+    colour.addItems(["Red", "Green", "Blue"])
+    colour.setGeometry(20, 230, 200, 30)
+    widgets["colour"] = colour
+
+    def popup_shown() -> None:
+        view = colour.view()
+        items = {}
+        for row in range(colour.count()):
+            box = view.visualRect(view.model().index(row, 0))
+            top_left = view.viewport().mapToGlobal(box.topLeft())
+            items[colour.itemText(row)] = [top_left.x(), top_left.y(), box.width(), box.height()]
+        say({"popup": items})
+
+    colour.activated.connect(lambda row: say({"chosen": colour.itemText(row)}))
 
     def rect(widget: QWidget) -> list[int]:
         top_left = widget.mapToGlobal(QPoint(0, 0))

@@ -19,22 +19,11 @@ from capture.store.models import SessionRow
 from capture.store.recording import Recording, load_recording
 from capture.store.sessions import blob_store_for
 from capture.store.steps import stored_steps
+from tests.storefiles import hits, store_files
 from tests.xsession import FormApp, XServer, demotrace, start_form, start_recorder
 
 PASSWORD = "QZ7#WX9%KJ"  # none of its keys occur in anything else the tests type
 PASSWORD_KEYS = {"Q", "Z", "7", "numbersign", "W", "X", "9", "percent", "K", "J"}
-
-
-def store_files(db_path: Path) -> list[Path]:
-    """The database, its WAL and shared memory, and every frame blob."""
-    files = [db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm")]
-    frames = db_path.with_suffix(".frames")
-    return [f for f in files if f.exists()] + [f for f in frames.rglob("*") if f.is_file()]
-
-
-def hits(files: list[Path], secret: str) -> list[Path]:
-    needles = [secret.encode(), secret.encode("utf-16-le"), secret.lower().encode()]
-    return [f for f in files if any(n in f.read_bytes() for n in needles)]
 
 
 def window_id(x: XServer, title: str) -> str:

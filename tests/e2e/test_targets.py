@@ -20,10 +20,13 @@ from typing import Any
 
 import pytest
 
+from capture.events import EventKind
 from capture.privacy.secret import SECRET_PLACEHOLDER
 from capture.store.database import open_database, sqlite_url
 from capture.store.recording import load_recording
+from scripted.accessibility_tree import Tree, bus_address
 from scripted.desktop import AccessibleApp, Desktop, start_accessible_app, start_gtk_app
+from tests.storefiles import hits, store_files
 from tests.xsession import XServer, demotrace, start_recorder
 
 
@@ -313,3 +316,107 @@ def test_a_password_field_is_known_as_soon_as_it_has_the_focus(
         assert signals[-1] is False, signals
     finally:
         elements.close()
+
+
+def test_an_item_of_an_open_combo_box_list(
+    desktop: Desktop,
+    apps: tuple[AccessibleApp, AccessibleApp],
+    gtk_app: AccessibleApp,
+    tmp_path: Path,
+) -> None:
+    """Qt puts the open list under the combo box, not under its popup window; GTK
+    makes the popup a top-level of its own. Both items are found."""
+    left, _ = apps
+    url = sqlite_url(tmp_path / "combo.db")
+    rec = start_recorder(desktop, url)  # type: ignore[arg-type]
+    chosen = []
+    for app, combo, item in ((left, "colour", "Green"), (gtk_app, "size", "Medium")):
+        click(desktop, app.center(combo), pause=0)
+        x, y, w, h = app.wait_for("popup")[item]
+        at = (x + w // 2, y + h // 2)
+        # A hand holds a button for a tenth of a second; the list closes on release.
+        desktop.xdotool("mousemove", str(at[0]), str(at[1]))
+        desktop.xdotool("mousedown", "1", "sleep", "0.15", "mouseup", "1")
+        assert app.wait_for("chosen") == item
+        chosen.append(at)
+        time.sleep(0.3)
+    assert rec.stop() == 0, rec.stderr_text
+    steps = steps_of(desktop, url, rec.session_id)
+    clicks = [s for s in steps if s["action"]["type"] == "click"]
+    assert len(clicks) == 4, [s["action"] for s in steps]
+    expected = [
+        ("Left window", left.center("colour"), "combo box", "Red"),  # Qt names it by its text
+        ("Left window", chosen[0], "list item", "Green"),
+        ("GTK window", gtk_app.center("size"), "combo box", "Size"),
+        ("GTK window", chosen[1], "menu item", "Medium"),
+    ]
+    for step, (title, at, role, name) in zip(clicks, expected, strict=True):
+        assert step["window"]["title"] == title
+        element = step["element"]
+        assert "role" in element, (title, role, name, element)
+        assert (element["role"], element["name"]) == (role, name), element
+        assert inside(at, element["bbox"]), (at, element)
+        assert element["path"][0]["name"] == title
+    for item in (clicks[1], clicks[3]):
+        assert "combo box" in [p["role"] for p in item["element"]["path"]]
+
+
+RACE_PASSWORD = "QZ7WX9KJ"  # none of its keys occur in anything else these tests type
+
+
+@pytest.fixture(scope="module")
+def slow_app(desktop: Desktop) -> Iterator[AccessibleApp]:
+    """A Qt app busy for a while each time its password field takes the focus."""
+    app = start_accessible_app(
+        desktop, "Slow window", "700,560,500,400", options=("--slow-focus", "0.15")
+    )
+    yield app
+    app.close()
+
+
+@pytest.mark.parametrize("app_name", ["qt", "gtk"])
+def test_keys_typed_at_once_after_tab_into_a_password_field_are_never_stored(
+    desktop: Desktop,
+    slow_app: AccessibleApp,
+    gtk_app: AccessibleApp,
+    tmp_path: Path,
+    app_name: str,
+) -> None:
+    """The first keys after Tab reach the recorder before the application says the
+    password field has the focus (at once when the application is busy); they must
+    not be stored in clear all the same."""
+    app, field, password = (
+        (slow_app, "name", "Password") if app_name == "qt" else (gtk_app, "email", "Secret")
+    )
+    db_path = tmp_path / "race.db"
+    url = sqlite_url(db_path)
+    click(desktop, app.center(field))
+    desktop.xdotool("key", "ctrl+a", "BackSpace")
+    time.sleep(0.3)
+    rec = start_recorder(desktop, url)  # type: ignore[arg-type]
+    click(desktop, app.center(field))
+    # Tab and the password in one go, the keys a millisecond apart.
+    desktop.xdotool("key", "Tab", "type", "--delay", "1", RACE_PASSWORD)
+    time.sleep(0.5)
+    desktop.xdotool("key", "shift+Tab")
+    time.sleep(0.3)
+    assert rec.stop() == 0, rec.stderr_text
+
+    with Tree(bus_address(desktop.env)) as tree:
+        bus = tree.app_of(app.proc.pid)
+        assert bus is not None
+        found = tree.find(bus, "password text", password)
+        assert found is not None
+        assert len(tree.text(*found)) == len(RACE_PASSWORD)  # it was all typed, into the field
+        tree.call(*found, "EditableText", "DeleteText", "ii", (0, len(RACE_PASSWORD)))
+
+    assert hits(store_files(db_path), RACE_PASSWORD) == []
+    db = open_database(url)
+    try:
+        timeline = load_recording(db, rec.session_id)
+    finally:
+        db.close()
+    keys = {e.event.key for e in timeline.events if e.event.kind is EventKind.KEY_DOWN}
+    chars = {e.event.char for e in timeline.events if e.event.char}
+    assert not set(RACE_PASSWORD) & (keys | chars), sorted(keys | chars)
+    assert SECRET_PLACEHOLDER in keys

@@ -9,6 +9,7 @@ from factories import Script
 
 from capture.accessibility import Element, ElementLookup, is_password
 from capture.events import EventKind, RawEvent, Target, WindowChange
+from capture.privacy.secret import SECRET_PLACEHOLDER
 from capture.segment import LiveSegmenter, segment
 from capture.targets import TargetLookup
 from capture.window import WindowInfo
@@ -69,6 +70,9 @@ class FakeWindows:
     def closed_popup_at(self, x: int, y: int, since: float) -> WindowInfo | None:
         return None
 
+    def opened_since(self, x: int, y: int, since: float) -> bool:
+        return False
+
     def watch(self) -> None:
         pass
 
@@ -89,14 +93,38 @@ class FakeElements:
         self.asked.append("focus")
         return ElementLookup(None, "no answer in time")
 
+    def focus_moved_since(self, since: float, timeout_s: float) -> bool:
+        self.asked.append("wait for focus")
+        return False
+
     def close(self) -> None:
         pass
 
 
-def run_lookup(events: list[RawEvent]) -> tuple[list[ObservedEvent], FakeElements, list[bool]]:
+class LateFocus(FakeElements):
+    """Says the focus is in a password field only once the focus news came."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.moved = False
+
+    def focus_moved_since(self, since: float, timeout_s: float) -> bool:
+        self.asked.append("wait for focus")
+        self.moved = True
+        return True
+
+    def focused(self, window: Any, timeout_s: float) -> ElementLookup:
+        self.asked.append("focus")
+        role = "password text" if self.moved else "text"
+        return ElementLookup(Element(role, "f", ("focusable",), (0, 0, 5, 5), ((role, "f"),)))
+
+
+def run_lookup(
+    events: list[RawEvent], elements: FakeElements | None = None
+) -> tuple[list[ObservedEvent], FakeElements, list[bool]]:
     out: list[ObservedEvent] = []
     signals: list[bool] = []
-    elements = FakeElements()
+    elements = elements or FakeElements()
     lookup = TargetLookup(
         FakeWindows,  # type: ignore[arg-type]
         lambda _w: elements,
@@ -111,18 +139,31 @@ def run_lookup(events: list[RawEvent]) -> tuple[list[ObservedEvent], FakeElement
 
 
 def test_lookup_passes_every_event_on_in_order_and_targets_presses_and_key_downs():
-    s = Script().at(1000).click(1, 1).type("ab").click(3, 3)
+    s = Script().at(1000).click(3, 3).type("ab").click(5, 5)
     out, elements, signals = run_lookup(s.events)
     assert [o.event for o in out] == s.events
     targeted = [o for o in out if o.target is not None]
     assert [o.event for o in targeted] == presses(s.events)
     assert all(o.target and o.target.window == FakeWindows().window.to_json() for o in targeted)
     # Typing right after clicking a focusable field reuses its element: no lookup per key.
-    assert elements.asked == ["point 1,1", "point 3,3"]
+    assert elements.asked == ["point 3,3", "point 5,5"]
     keys = [o for o in targeted if o.event.kind is EventKind.KEY_DOWN]
     assert all(
-        o.target and o.target.element and o.target.element["role"] == "password text" for o in keys
+        o.target and o.target.element and o.target.element["role"] == "push button" for o in keys
     )
+    assert signals == []
+
+
+def test_typing_in_a_password_field_is_filed_as_secret():
+    s = Script().at(1000).click(1, 1).type("ab").click(3, 3).type("c")
+    out, elements, signals = run_lookup(s.events)
+    assert elements.asked == ["point 1,1", "point 3,3"]
+    downs = [o for o in out if o.event.kind is EventKind.KEY_DOWN]
+    # One placeholder for the password, even had secret mode not been on yet.
+    assert [o.event.key for o in downs] == [SECRET_PLACEHOLDER, "c"]
+    assert downs[0].target and downs[0].target.element
+    assert downs[0].target.element["role"] == "password text"
+    assert not {o.event.char for o in out} & {"a", "b"}
     # Into the password field, then out of it.
     assert signals == [True, False]
 
@@ -130,7 +171,7 @@ def test_lookup_passes_every_event_on_in_order_and_targets_presses_and_key_downs
 def test_a_tab_makes_the_next_key_look_the_focus_up_again():
     s = Script().at(1000).click(3, 3).tap("Tab", None).type("x")
     out, elements, _ = run_lookup(s.events)
-    assert elements.asked == ["point 3,3", "focus"]
+    assert elements.asked == ["point 3,3", "wait for focus", "focus"]
     last = [o for o in out if o.target is not None][-1]
     assert last.target is not None and last.target.element == {"reason": "no answer in time"}
 
@@ -148,3 +189,15 @@ def test_lookup_never_runs_on_the_caller_thread():
     lookup.put(ObservedEvent(RawEvent(1, EventKind.PRESS, 1, 1, "left")))
     lookup.stop()
     assert seen == ["demotrace-targets"]
+
+
+def test_keys_typed_before_the_focus_news_of_a_password_field_are_kept_secret():
+    # The keys come on the heels of Tab: the lookup waits for the application to say
+    # where the focus went, finds a password field and files the typing as secret.
+    s = Script().at(1000).click(3, 3).tap("Tab", None).type("ab").tap("Tab", None).type("c")
+    out, elements, signals = run_lookup(s.events, LateFocus())
+    assert elements.asked[:3] == ["point 3,3", "wait for focus", "focus"]
+    downs = [o.event.key for o in out if o.event.kind is EventKind.KEY_DOWN]
+    assert downs == ["Tab", SECRET_PLACEHOLDER, "Tab", SECRET_PLACEHOLDER]
+    assert not {o.event.char for o in out} & {"a", "b", "c"}
+    assert signals == [True]
