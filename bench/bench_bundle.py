@@ -8,12 +8,15 @@ decoding every frame from the store (the least an export must do) and
 decoding every PNG of the bundle (the least an import must do). Memory is the
 peak resident-set growth during each operation, sampled every 10 ms.
 
-Usage: python bench/bench_bundle.py [steps]
+Usage: python bench/bench_bundle.py [steps] [--runs N]
 """
 
 from __future__ import annotations
 
+import argparse
+import os
 import shutil
+import statistics
 import sys
 import tempfile
 import threading
@@ -166,13 +169,28 @@ def measure(what: Callable[[], object]) -> tuple[float, float, float]:
     return elapsed, cpu, (peak[0] - start_rss) / 2**20
 
 
-def row(label: str, figures: tuple[float, float, float], target: str = "") -> None:
-    wall, cpu, mib = figures
-    print(f"{label:<44} {wall:7.2f} s wall {cpu:7.2f} s CPU  peak +{mib:4.0f} MiB  {target}")
+def row(label: str, runs: list[tuple[float, float, float]], target: str = "") -> None:
+    """Median wall and CPU time over the runs, the largest memory growth, each run's wall."""
+    wall = statistics.median(r[0] for r in runs)
+    cpu = statistics.median(r[1] for r in runs)
+    mib = max(r[2] for r in runs)
+    each = ", ".join(f"{r[0]:.1f}" for r in runs) if len(runs) > 1 else ""
+    print(
+        f"{label:<44} {wall:7.2f} s wall {cpu:7.2f} s CPU  peak +{mib:4.0f} MiB  {target}"
+        + (f"  (runs: {each} s)" if each else "")
+    )
+
+
+def load() -> str:
+    return "load average " + ", ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def main() -> int:
-    steps = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("steps", nargs="?", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=3, help="times each is measured (median)")
+    args = parser.parse_args()
+    steps, runs = args.steps, range(args.runs)
     tmp = Path(tempfile.mkdtemp(prefix="bench-bundle-"))
     try:
         t0 = time.perf_counter()
@@ -182,6 +200,7 @@ def main() -> int:
         print(
             f"a {steps}-step session, {steps + 1} distinct {W}x{H} frames (built in {built:.0f} s)"
         )
+        print(f"{load()}; {len(runs)} run{'s' if len(runs) != 1 else ''} each (median)")
         db = open_database(url)
         source = StoreTrajectory(db, sid)
         frames = list(source.trajectory.frames)  # rows loaded outside the timings
@@ -190,23 +209,39 @@ def main() -> int:
             for digest in frames:
                 source.frames.rgb(digest)
 
-        row("baseline: decode every frame from the store", measure(decode_all))
-        row("export to a directory", measure(lambda: write_bundle(source, tmp / "d")), "<= 10 s")
-        row("export to a zip", measure(lambda: write_bundle(source, tmp / "z.zip")), "<= 10 s")
+        # Every run writes a path of its own, all kept to the end: files deleted just
+        # before are slow to create again on some filesystems (ext4 without a journal).
+        row("baseline: decode every frame from the store", [measure(decode_all) for _ in runs])
+        row(
+            "export to a directory",
+            [measure(lambda i=i: write_bundle(source, tmp / f"d{i}")) for i in runs],
+            "<= 10 s",
+        )
+        row(
+            "export to a zip",
+            [measure(lambda i=i: write_bundle(source, tmp / f"z{i}.zip")) for i in runs],
+            "<= 10 s",
+        )
         db.close()
-        size = sum(p.stat().st_size for p in (tmp / "d").rglob("*") if p.is_file())
+        size = sum(p.stat().st_size for p in (tmp / "d0").rglob("*") if p.is_file())
 
         def decode_pngs() -> None:
-            with open_bundle(tmp / "z.zip") as b:
+            with open_bundle(tmp / "z0.zip") as b:
                 for digest in b.trajectory.frames:
                     b.frames.rgb(digest)
 
-        row("baseline: decode and hash every PNG", measure(decode_pngs))
-        other = open_database(sqlite_url(tmp / "other.db"))
-        row("import of the zip", measure(lambda: import_bundle(other, tmp / "z.zip")), "<= 10 s")
-        other.close()
+        row("baseline: decode and hash every PNG", [measure(decode_pngs) for _ in runs])
+
+        def import_zip(i: int) -> tuple[float, float, float]:
+            other = open_database(sqlite_url(tmp / f"other{i}.db"))
+            try:
+                return measure(lambda: import_bundle(other, tmp / "z0.zip"))
+            finally:
+                other.close()
+
+        row("import of the zip", [import_zip(i) for i in runs], "<= 10 s")
         raw = (steps + 1) * W * H * 3 / 2**30
-        print(f"bundle: {size / 2**20:.0f} MiB on disk ({raw:.1f} GiB of raw pixels)")
+        print(f"bundle: {size / 2**20:.0f} MiB on disk ({raw:.1f} GiB of raw pixels); {load()}")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0

@@ -40,9 +40,15 @@ class FrameDecodeError(ValueError):
     pass
 
 
-def frame_hash(pixels: bytes | bytearray | memoryview, width: int, height: int) -> str:
+def frame_hasher(width: int, height: int) -> xxhash.xxh3_128:
+    """The frame hash under way: ``update`` it with the pixels in order, then ``hexdigest``."""
     h = xxhash.xxh3_128()
     h.update(struct.pack("<II", width, height))
+    return h
+
+
+def frame_hash(pixels: bytes | bytearray | memoryview, width: int, height: int) -> str:
+    h = frame_hasher(width, height)
     h.update(pixels)
     return h.hexdigest()
 
@@ -137,33 +143,92 @@ def blob_info(blob: bytes) -> BlobInfo:
     return BlobInfo(kind, width, height, y0, y1, base.decode() if kind == DELTA else None)
 
 
+def _payload(blob: bytes, info: BlobInfo) -> bytes:
+    stride = info.width * BYTES_PER_PIXEL
+    try:
+        payload = zstandard.ZstdDecompressor().decompress(
+            memoryview(blob)[_HEADER.size :],
+            max_output_size=info.height * stride,
+        )
+    except zstandard.ZstdError as exc:
+        raise FrameDecodeError(f"corrupt frame blob: {exc}") from None
+    if info.kind == KEYFRAME and len(payload) != info.height * stride:
+        raise FrameDecodeError("frame blob has the wrong pixel count")
+    if info.kind == DELTA and len(payload) != (info.y1 - info.y0) * stride:
+        raise FrameDecodeError("delta blob has the wrong pixel count")
+    return payload
+
+
 def decode(
     blob: bytes,
     load_base: Callable[[str], bytes],
     base_pixels: Callable[[str], np.ndarray] | None = None,
 ) -> np.ndarray:
-    """Pixels as an (height, width, 4) uint8 BGRA array.
+    """Pixels as a new (height, width, 4) uint8 BGRA array.
 
-    ``base_pixels(hash)``, when given, returns a writable copy of a keyframe's
-    decoded pixels (from a cache), saving its decompression.
+    ``base_pixels(hash)``, when given, returns a keyframe's decoded pixels (from
+    a cache, left unchanged), saving its decompression.
     """
     info = blob_info(blob)
-    stride = info.width * BYTES_PER_PIXEL
-    try:
-        payload = zstandard.ZstdDecompressor().decompress(
-            blob[_HEADER.size :],
-            max_output_size=info.height * stride,
-        )
-    except zstandard.ZstdError as exc:
-        raise FrameDecodeError(f"corrupt frame blob: {exc}") from None
+    payload = _payload(blob, info)
     if info.kind == KEYFRAME:
-        if len(payload) != info.height * stride:
-            raise FrameDecodeError("frame blob has the wrong pixel count")
         return np.frombuffer(payload, np.uint8).reshape(info.height, info.width, 4).copy()
     assert info.base is not None
     if base_pixels is not None:
-        return apply_delta(info, payload, base_pixels(info.base))
+        return apply_delta(info, payload, base_pixels(info.base).copy())
     return apply_delta(info, payload, decode(load_base(info.base), _no_chain))
+
+
+@dataclass(frozen=True)
+class DeltaFrame:
+    """A frame as its keyframe's pixels with the delta's XOR band not yet applied:
+    its rows can be read without copying the keyframe. A keyframe (or any whole
+    image) is one with no band."""
+
+    base: np.ndarray  # (height, width, 4) BGRA, C-contiguous, left unchanged
+    y0: int = 0
+    y1: int = 0
+    band: np.ndarray | None = None  # (y1 - y0, width, 4): XORed over base rows [y0, y1)
+
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        h, w, c = self.base.shape
+        return h, w, c
+
+    def rows(self, y: int, n: int, scratch: np.ndarray) -> np.ndarray:
+        """Rows [y, y + n) as (n, width, 4) BGRA: a view of ``base`` where the band does
+        not reach, else made in ``scratch`` (at least ``n`` rows of the frame's width)."""
+        a, b = max(y, self.y0), min(y + n, self.y1)
+        if self.band is None or a >= b:
+            return self.base[y : y + n]
+        out = scratch[:n]
+        out[: a - y] = self.base[y:a]
+        np.bitwise_xor(self.base[a:b], self.band[a - self.y0 : b - self.y0], out=out[a - y : b - y])
+        out[b - y :] = self.base[b : y + n]
+        return out
+
+    def pixels(self) -> np.ndarray:
+        """The whole frame as a new array."""
+        out = self.base.copy()
+        if self.band is not None:
+            np.bitwise_xor(out[self.y0 : self.y1], self.band, out=out[self.y0 : self.y1])
+        return out
+
+
+def decode_delta(blob: bytes, keyframe: Callable[[str], np.ndarray]) -> DeltaFrame:
+    """A delta blob as a ``DeltaFrame`` over ``keyframe(hash)`` (decoded pixels, from a
+    cache); a keyframe blob decoded whole."""
+    info = blob_info(blob)
+    payload = _payload(blob, info)
+    shape = (info.height, info.width, 4)
+    if info.kind == KEYFRAME:
+        return DeltaFrame(np.frombuffer(payload, np.uint8).reshape(shape))
+    assert info.base is not None
+    base = keyframe(info.base)
+    if base.shape != shape:
+        raise FrameDecodeError("delta and keyframe sizes differ")
+    band = np.frombuffer(payload, np.uint8).reshape(info.y1 - info.y0, info.width, 4)
+    return DeltaFrame(base, info.y0, info.y1, band)
 
 
 def apply_delta(info: BlobInfo, payload: bytes, base: np.ndarray) -> np.ndarray:

@@ -10,6 +10,7 @@ import numpy as np
 from sqlalchemy import or_, select
 
 from capture.events import RawEvent, Target
+from capture.framecodec import DeltaFrame
 from capture.recording_rules import RecordingRules
 from capture.store.baseline import with_frames
 from capture.store.database import Database
@@ -31,6 +32,11 @@ class StoreFrames:
     def __init__(self, db: Database) -> None:
         self._db = db
         self._reader = FrameReader(blob_store_for(db))
+
+    def bgra_delta(self, frame: str) -> DeltaFrame:
+        """BGRA as the store keeps it, the delta not applied (``FrameReader.delta_frame``)."""
+        with self._db.session() as s:
+            return self._reader.delta_frame(frame, s)
 
     def rgb(self, frame: str) -> np.ndarray:
         import cv2
@@ -70,6 +76,15 @@ class RedactedFrames:
         if info is None:  # not one of this session's observations: show nothing of it
             return self._redactor(pixels, 0)
         return self._redactor(pixels, info.t_ns, (info.left, info.top))
+
+    def bgra_delta(self, frame: str) -> DeltaFrame:
+        """As ``StoreFrames.bgra_delta``, redacted: a bundle writer's way around two
+        conversions and a copy of each frame."""
+        if not self._redactor.rules:
+            return self._frames.bgra_delta(frame)
+        import cv2
+
+        return DeltaFrame(cv2.cvtColor(self.rgb(frame), cv2.COLOR_RGB2BGRA))
 
 
 class StoreTrajectory:

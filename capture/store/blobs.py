@@ -18,6 +18,9 @@ from capture.store.models import BlobRow
 
 
 class BlobStore(Protocol):
+    # True: ``put`` may run on any thread, several at once (``session`` is not used).
+    concurrent: bool
+
     def has(self, digest: str, session: Session) -> bool: ...
 
     def put(self, digest: str, data: bytes, session: Session) -> None:
@@ -33,6 +36,8 @@ class BlobStore(Protocol):
 
 class DirectoryBlobStore:
     """Blobs as files ``root/ab/abcdef...``, written atomically (temp file, then rename)."""
+
+    concurrent = True
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -76,6 +81,8 @@ class DirectoryBlobStore:
 
 class DatabaseBlobStore:
     """Blobs in the ``blobs`` table, written in the same transaction as the rows naming them."""
+
+    concurrent = False
 
     def has(self, digest: str, session: Session) -> bool:
         return session.get(BlobRow, digest) is not None

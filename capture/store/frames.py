@@ -8,7 +8,15 @@ import cv2
 import numpy as np
 from sqlalchemy.orm import Session
 
-from capture.framecodec import FrameEncoder, decode, frame_hash
+from capture.framecodec import (
+    KEYFRAME,
+    DeltaFrame,
+    FrameEncoder,
+    blob_info,
+    decode,
+    decode_delta,
+    frame_hash,
+)
 from capture.store.blobs import BlobStore
 
 
@@ -58,15 +66,23 @@ class FrameReader:
             pixels = decode(self._raw(digest, session), lambda base: self._raw(base, session))
             pixels.flags.writeable = False
             self._keyframe = (digest, pixels)
-        return self._keyframe[1].copy()
+        return self._keyframe[1]
 
     def pixels(self, digest: str, session: Session) -> np.ndarray:
-        """(height, width, 4) BGRA."""
+        """(height, width, 4) BGRA, a new array."""
         return decode(
             self._raw(digest, session),
             lambda base: self._raw(base, session),
             lambda base: self._decoded_keyframe(base, session),
         )
+
+    def delta_frame(self, digest: str, session: Session) -> DeltaFrame:
+        """The frame as its keyframe's pixels (cached, shared: not to be changed) and the
+        delta's band, unapplied: what an exporter reads band by band without a copy."""
+        blob = self._raw(digest, session)
+        if blob_info(blob).kind == KEYFRAME:  # through the cache: its deltas follow
+            return DeltaFrame(self._decoded_keyframe(digest, session))
+        return decode_delta(blob, lambda base: self._decoded_keyframe(base, session))
 
     def rgb(self, digest: str, session: Session) -> np.ndarray:
         """(height, width, 3) RGB, for viewers and exporters."""

@@ -9,6 +9,7 @@ what later edits of the session start from (``capture/store/baseline.py``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -17,12 +18,14 @@ import numpy as np
 from sqlalchemy import insert
 from sqlalchemy.exc import SQLAlchemyError
 
+from capture.buffers import BufferPool
 from capture.errors import StoreError
 from capture.events import Marker, RawEvent, WindowChange
+from capture.framecodec import FrameEncoder, frame_hash
+from capture.pipeline import ordered_map
 from capture.segment import Step
 from capture.store.baseline import imported_trail, with_frames
 from capture.store.database import Database
-from capture.store.frames import FrameWriter
 from capture.store.models import (
     EventRow,
     FrameRow,
@@ -117,48 +120,64 @@ def import_session(
     session: ImportedSession,
     pixels: Iterable[np.ndarray],
     progress: Callable[[int, int], None] | None = None,
+    *,
+    hashed: bool = False,
+    buffers: BufferPool | None = None,
 ) -> None:
     """Write ``session``; ``pixels`` yields each frame as (H, W, 4) BGRA, in ``session.frames``
-    order (opaque: alpha 255, so the store's hash is the frame's name).
+    order (opaque: alpha 255, so the store's hash is the frame's name). ``hashed``: the
+    caller has checked each frame's pixels against its hash already (a bundle's reader
+    does), so they are not hashed again. ``buffers``: the pool ``pixels`` takes its
+    arrays from; each goes back once coded.
 
-    Whatever goes wrong (including ``pixels`` raising, as a bundle does on a
-    frame whose hash does not match), nothing stays behind: the transaction is
-    rolled back and frame blobs this import added are removed again.
+    Frames are coded for the store on a thread of their own, and written (to a
+    directory store) on two more, a few frames in flight. Whatever goes wrong
+    (including ``pixels`` raising, as a bundle does on a frame whose hash does
+    not match), nothing stays behind: the transaction is rolled back and frame
+    blobs this import added are removed again.
     """
     trail = imported_trail(session)
     blobs = blob_store_for(db)
-    writer = FrameWriter(blobs)
     added: list[str] = []
-    bgra_frames = iter(pixels)
     try:
         with db.session() as s:
             _task(s, session.task)
             s.add(_session_row(session))
             s.flush()
-            ids: dict[str, int] = {}
-            for done, frame in enumerate(session.frames, start=1):
-                bgra = next(bgra_frames)
-                known = blobs.has(frame.hash, s)
-                digest = writer.put(bgra.reshape(-1).data, frame.width, frame.height, s)
-                if not known:
-                    added.append(digest)
-                if digest != frame.hash:
-                    raise StoreError(f"frame {frame.hash} hashed to {digest} in the store")
-                row = FrameRow(
-                    session_id=session.id,
-                    t_ns=frame.t_ns,
-                    blob=digest,
-                    left=frame.left,
-                    top=frame.top,
-                    width=frame.width,
-                    height=frame.height,
-                    reason="before",
-                )
-                s.add(row)
-                s.flush()
-                ids[frame.hash] = row.id
-                if progress is not None:
-                    progress(done, len(session.frames))
+            known = {f.hash for f in session.frames if blobs.has(f.hash, s)}
+            coder = _Coder(known, hashed, buffers)
+            coded = ordered_map(coder, zip(session.frames, pixels, strict=True), 1, 2)
+
+            def store(item: Coded) -> Coded:
+                frame, data = item
+                if data is not None:
+                    added.append(frame.hash)  # first: a failure anywhere removes it
+                    blobs.put(frame.hash, data, s)
+                return frame, None
+
+            if blobs.concurrent:  # files: written on threads of their own
+                coded = ordered_map(store, coded, 2, 4)
+            rows: dict[str, FrameRow] = {}
+            # Closed whatever happens: no thread still writes a blob once this is left.
+            with closing(coded):
+                for done, (frame, data) in enumerate(coded, start=1):
+                    if data is not None:
+                        store((frame, data))
+                    rows[frame.hash] = FrameRow(
+                        session_id=session.id,
+                        t_ns=frame.t_ns,
+                        blob=frame.hash,
+                        left=frame.left,
+                        top=frame.top,
+                        width=frame.width,
+                        height=frame.height,
+                        reason="before",
+                    )
+                    if progress is not None:
+                        progress(done, len(session.frames))
+            s.add_all(rows.values())
+            s.flush()
+            ids = {digest: row.id for digest, row in rows.items()}
             if session.events:
                 s.execute(
                     insert(EventRow),
@@ -177,7 +196,7 @@ def import_session(
                         for seq, record in enumerate(trail)
                     ],
                 )
-            rows = [
+            step_rows = [
                 step_row(
                     step.evolve(
                         before_frame=ids.get(str(step.before_frame)),
@@ -187,8 +206,8 @@ def import_session(
                 )
                 for step in session.steps
             ]
-            if rows:
-                s.execute(insert(StepRow), rows)
+            if step_rows:
+                s.execute(insert(StepRow), step_rows)
             for review in session.reviews:
                 insert_review(s, session.id, review)
             s.commit()
@@ -200,6 +219,41 @@ def import_session(
             with db.session() as s:
                 for digest in added:
                     blobs.discard(digest, s)
+
+
+Coded = tuple[ImportedFrame, bytes | None]
+
+
+class _Coder:
+    """Frames coded for the store, in order, on one thread (deltas follow their keyframe):
+    (frame, the blob to store, or None when the store or this import has it already)."""
+
+    def __init__(self, known: set[str], hashed: bool, buffers: BufferPool | None) -> None:
+        self._encoder = FrameEncoder()
+        self._known = known
+        self._hashed = hashed
+        self._buffers = buffers
+        self._keyframe: np.ndarray | None = None  # the encoder compares frames with it
+
+    def __call__(self, item: tuple[ImportedFrame, np.ndarray]) -> Coded:
+        frame, bgra = item
+        spare: np.ndarray | None = bgra
+        try:
+            pixels = bgra.reshape(-1).data
+            if not self._hashed:
+                digest = frame_hash(pixels, frame.width, frame.height)
+                if digest != frame.hash:
+                    raise StoreError(f"frame {frame.hash} hashed to {digest} in the store")
+            if frame.hash in self._known:
+                return frame, None
+            self._known.add(frame.hash)
+            encoded = self._encoder.encode(pixels, frame.width, frame.height, frame.hash)
+            if encoded.is_keyframe:  # kept by the encoder; the one it replaces is free
+                spare, self._keyframe = self._keyframe, bgra
+            return frame, encoded.data
+        finally:
+            if self._buffers is not None and spare is not None:
+                self._buffers.give(spare)
 
 
 def _timeline(s: Any, session: ImportedSession) -> None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from capture.buffers import BufferPool
 from capture.events import RawEvent
 from capture.store.database import Database
 from capture.store.imports import ImportedFrame, ImportedSession, has_session, import_session
@@ -100,6 +101,7 @@ def import_bundle(db: Database, path: Path, progress: Progress | None = None) ->
         video = bundle.video is not None
         if has_session(db, traj.session_id):
             return ImportResult(traj.session_id, False, len(traj.steps), len(traj.frames))
+        buffers = BufferPool(keep=4)
         frames = [
             ImportedFrame(f.hash, f.t_ns, f.left, f.top, f.width, f.height)
             for f in traj.frames.values()
@@ -107,7 +109,9 @@ def import_bundle(db: Database, path: Path, progress: Progress | None = None) ->
         import_session(
             db,
             imported_session(traj, list(bundle.events()), frames),
-            bundle.frames.all_bgra(),
+            bundle.frames.all_bgra(buffers),
             progress,
+            hashed=True,  # all_bgra checks each frame's pixels against its name
+            buffers=buffers,
         )
         return ImportResult(traj.session_id, True, len(traj.steps), len(traj.frames), video)

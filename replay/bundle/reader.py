@@ -10,11 +10,12 @@ from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
+from capture.buffers import BufferPool
 from capture.events import RawEvent
+from capture.pipeline import ordered_map
 from replay.bundle import compat, png, schema
 from replay.bundle.container import Container
 from replay.bundle.errors import BundleError
-from replay.bundle.pipeline import ordered_map
 from replay.bundle.schema import FORMAT_VERSION, read_event, read_trajectory
 from replay.trajectory import Trajectory
 
@@ -75,9 +76,9 @@ class BundleFrames:
             raise BundleError(f"no frame {frame} in the bundle")
         return self._container.read(frame_file(frame))
 
-    def _bgra(self, frame: str, data: bytes) -> np.ndarray:
+    def _bgra(self, frame: str, data: bytes, out: np.ndarray | None = None) -> np.ndarray:
         info = self._frames[frame]
-        return png.decode_bgra(data, frame, info.width, info.height)
+        return png.decode_bgra(data, frame, info.width, info.height, out)
 
     def rgb(self, frame: str) -> np.ndarray:
         info = self._frames.get(frame)
@@ -85,10 +86,18 @@ class BundleFrames:
             raise BundleError(f"no frame {frame} in the bundle")
         return png.decode(self.png(frame), frame, info.width, info.height)
 
-    def all_bgra(self) -> Iterator[np.ndarray]:
-        """Every frame as opaque BGRA in ``frames`` order, decoded and checked on worker threads."""
-        names = list(self._frames)
-        return ordered_map(lambda item: self._bgra(*item), ((n, self.png(n)) for n in names))
+    def all_bgra(self, buffers: BufferPool | None = None) -> Iterator[np.ndarray]:
+        """Every frame as opaque BGRA in ``frames`` order, decoded and checked on worker
+        threads; into arrays taken from ``buffers`` when given (the caller gives them back)."""
+
+        def decode(item: tuple[str, bytes]) -> np.ndarray:
+            name, data = item
+            info = self._frames[name]
+            out = None if buffers is None else buffers.take((info.height, info.width, 4))
+            return self._bgra(name, data, out)
+
+        # Files are read on this thread (a zip is not to be opened from several at once).
+        return ordered_map(decode, ((n, self.png(n)) for n in self._frames))
 
 
 class Bundle:

@@ -1,33 +1,43 @@
 """Writing a trajectory as a bundle: a directory, or a zip when the path ends in ``.zip``.
 
-Frames are streamed: each is decoded from its source, encoded as PNG and
-written before the next is read, so memory stays flat however long the session.
+Frames are streamed: each is decoded from its source on the calling thread,
+then hashed, encoded as PNG and (in a directory) written on worker threads,
+with only a few frames in flight, so memory stays flat however long the
+session. The output is not synced to disk here: the export command writes
+into a staging path and moves it into place once whole.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 import zipfile
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, cast
 
 import numpy as np
 
+from capture.framecodec import DeltaFrame, frame_hasher
+from capture.pipeline import ordered_map
 from replay.bundle import png
-from replay.bundle.pipeline import ordered_map
 from replay.bundle.reader import EVENTS, TRAJECTORY, frame_file
 from replay.bundle.schema import event_json, trajectory_json
-from replay.png import encode
-from replay.trajectory import TrajectorySource
+from replay.png import BgraEncoder, band_rows
+from replay.trajectory import FrameSource, TrajectorySource
 
 if TYPE_CHECKING:
     from replay.trajectory import ContextFrames
 
 Progress = Callable[[int, int], None]
+ALPHA = 0xFF000000  # the alpha byte of a little-endian BGRA pixel read as uint32
 
 
 class _Sink(Protocol):
+    # True: ``write`` may be called from several threads at once (frames written by workers).
+    concurrent: bool
+
     def write(self, name: str, data: bytes, compress: bool) -> None: ...
 
     def move_in(self, name: str, path: Path) -> None: ...
@@ -36,6 +46,8 @@ class _Sink(Protocol):
 
 
 class _Directory:
+    concurrent = True
+
     def __init__(self, root: Path) -> None:
         self.root = root
         (root / "frames").mkdir(parents=True)
@@ -53,6 +65,8 @@ class _Directory:
 
 
 class _Zip:
+    concurrent = False  # entries in frame order: the same session makes the same zip
+
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.zip = zipfile.ZipFile(path, "w", allowZip64=True)
@@ -78,8 +92,72 @@ class _Zip:
         self.zip.close()
 
 
-def _png_file(rgb: np.ndarray) -> tuple[str, bytes]:
-    return png.content_hash(rgb), encode(rgb)
+class _Frames:
+    """Hashing and PNG coding of one frame, run on worker threads, a band of rows at a
+    time; a directory's frame files are written there too, each once (two frames
+    may hash alike)."""
+
+    def __init__(self, sink: _Sink) -> None:
+        self._sink = sink
+        self._claimed: set[str] = set()
+        self._lock = threading.Lock()
+        self._local = threading.local()  # a PNG encoder and a band buffer per thread
+
+    def _claim(self, name: str) -> bool:
+        with self._lock:
+            if name in self._claimed:
+                return False
+            self._claimed.add(name)
+            return True
+
+    def _scratch(self, width: int) -> np.ndarray:
+        scratch = getattr(self._local, "scratch", None)
+        if scratch is None or scratch.shape != (band_rows(width), width, 4):
+            scratch = self._local.scratch = np.empty((band_rows(width), width, 4), np.uint8)
+        return cast(np.ndarray, scratch)
+
+    def __call__(self, frame: DeltaFrame) -> tuple[str, bytes | None]:
+        """(content hash, PNG bytes still to write, or None once written or a duplicate)."""
+        h, w, _ = frame.shape
+        hasher = frame_hasher(w, h)
+        scratch = self._scratch(w)
+
+        def rows(y: int, n: int) -> np.ndarray:
+            band = frame.rows(y, n, scratch)
+            # Opaque, as the hash is defined: the alpha set (in the band buffer, as the
+            # frame's own pixels are shared) unless already so, which one read tells.
+            pixels = band.view("<u4")
+            if pixels.min() < ALPHA:
+                if not np.may_share_memory(band, scratch):
+                    np.copyto(scratch[:n], band)
+                    band = scratch[:n]
+                    pixels = band.view("<u4")
+                np.bitwise_or(pixels, np.uint32(ALPHA), out=pixels)
+            hasher.update(band.data)
+            return band
+
+        encoder = getattr(self._local, "encoder", None)
+        if encoder is None:
+            encoder = self._local.encoder = BgraEncoder()
+        # Hashing rides along the encoder's pass; a frame seen already is encoded for
+        # nothing, which costs less than a second pass over every frame.
+        data = encoder.encode_rows(w, h, rows)
+        name = hasher.hexdigest()
+        if not self._claim(name):
+            return name, None
+        if not self._sink.concurrent:
+            return name, data
+        self._sink.write(frame_file(name), data, compress=False)
+        return name, None
+
+
+def _frames_of(frames: FrameSource) -> Callable[[str], DeltaFrame]:
+    """Each frame's BGRA: the source's own when it has them (the store keeps BGRA, and
+    its deltas are read over their keyframe without a copy), else its RGB converted."""
+    delta = getattr(frames, "bgra_delta", None)
+    if callable(delta):
+        return cast(Callable[[str], DeltaFrame], delta)
+    return lambda ref: DeltaFrame(png.opaque_bgra(frames.rgb(ref)))
 
 
 def is_zip(path: Path) -> bool:
@@ -106,19 +184,18 @@ def write_bundle(
     sink: _Sink = _Zip(out) if is_zip(out) else _Directory(out)
     try:
         names: dict[str, str] = {}
-        written: set[str] = set()
         refs = list(traj.frames)
-        # Decoding reads the source on this thread; hashing and PNG coding run on workers.
-        pixels = (source.frames.rgb(ref) for ref in refs)
-        for done, (ref, (name, data)) in enumerate(
-            zip(refs, ordered_map(_png_file, pixels), strict=True), start=1
-        ):
-            names[ref] = name
-            if name not in written:
-                sink.write(frame_file(name), data, compress=False)
-                written.add(name)
-            if progress is not None:
-                progress(done, len(refs))
+        # Decoding reads the source on this thread; hashing, PNG coding and (for a
+        # directory) writing run on workers, a few frames in flight.
+        decode = _frames_of(source.frames)
+        # Closed whatever happens: no worker still writes a file once this is left.
+        with closing(ordered_map(_Frames(sink), map(decode, refs))) as coded:
+            for done, (ref, (name, data)) in enumerate(zip(refs, coded, strict=True), start=1):
+                names[ref] = name
+                if data is not None:
+                    sink.write(frame_file(name), data, compress=False)
+                if progress is not None:
+                    progress(done, len(refs))
         targets = traj.targets
         lines = [
             json.dumps(event_json(e, targets.get(e.seq)), ensure_ascii=False)

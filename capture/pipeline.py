@@ -1,13 +1,14 @@
 """Frame work spread over a few threads, results in order, a bounded number in flight.
 
-PNG coding and hashing release the GIL, so two threads use two cores; holding
-at most ``AHEAD`` frames keeps memory flat however long the session.
+PNG and zstd coding, hashing and numpy release the GIL, so two threads use two
+cores; holding at most ``AHEAD`` frames keeps memory flat however long the
+session. Used by the bundle writer and reader and by the store's import.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
@@ -20,9 +21,14 @@ AHEAD = 4
 
 def ordered_map(
     fn: Callable[[T], R], items: Iterable[T], workers: int = WORKERS, ahead: int = AHEAD
-) -> Iterator[R]:
-    """``fn`` over ``items`` on ``workers`` threads, yielded in order; an error stops the rest."""
-    with ThreadPoolExecutor(workers, thread_name_prefix="bundle-frames") as pool:
+) -> Generator[R, None, None]:
+    """``fn`` over ``items`` on ``workers`` threads, yielded in order.
+
+    An error, or closing the generator, stops the rest: items not started are
+    dropped, those running finish before it returns, and ``items`` is closed
+    too when it is a generator (an earlier stage's, say).
+    """
+    with ThreadPoolExecutor(workers, thread_name_prefix="frames") as pool:
         pending: deque[Future[R]] = deque()
         try:
             for item in items:
@@ -34,3 +40,6 @@ def ordered_map(
         finally:
             for future in pending:
                 future.cancel()
+            close = getattr(items, "close", None)
+            if callable(close):
+                close()
