@@ -76,7 +76,9 @@ class ExportDialog(QDialog):
         self.max_size.setValue(MIN_MAX_SIZE - 1)
         self.force = QCheckBox("Replace the folder if it is not empty")
         self.video = QCheckBox("Add a context video (context.mp4)")
-        self.video.setToolTip("Bundles only: every frame the session kept, as H.264, for the motion between steps")
+        self.video.setToolTip(
+            "Bundles only: every frame the session kept, as H.264, for the motion between steps"
+        )
 
         main = QFormLayout()
         main.addRow("Format", self.format)
