@@ -233,6 +233,7 @@ def _header(record: dict[str, Any]) -> dict[str, Any]:
         ),
         platform=record["platform"],
         app_version=record["app_version"],
+        extra=record["extra"],
         annotator=record["username"],
         fps=record["fps"],
         double_click_ms=record["double_click_ms"],

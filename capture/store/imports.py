@@ -93,6 +93,8 @@ class ImportedSession:
     reviews: Sequence[Mapping[str, Any]] = field(default=())
     # The rules it was recorded under (RecordingRules.to_json()), None: the defaults.
     rules: Mapping[str, Any] | None = None
+    # The bundle's free-form ``extra``, kept as it is.
+    extra: Mapping[str, Any] = field(default_factory=dict)
     # The audit trail of edits to the steps, oldest first.
     edits: Sequence[EditRecord] = ()
     # Where presses and key-downs landed, by event seq.
@@ -298,6 +300,7 @@ def _session_row(session: ImportedSession) -> SessionRow:
         source_session_id=session.source_session_id,
         fault=None if session.fault is None else dict(session.fault),
         rules=None if session.rules is None else dict(session.rules),
+        extra=dict(session.extra) or None,
         created_at=created,
         wall_start_ns=int(created.timestamp() * 1e9),
         duration_ns=session.duration_ns,

@@ -71,6 +71,8 @@ class SessionRow(Base):
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     # The rules it was recorded under (capture/recording_rules.py); None: the defaults.
     rules: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # An imported bundle's free-form ``extra`` (other tools' data), kept as it was.
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     wall_start_ns: Mapped[int] = mapped_column(BigInteger)
     # Session time of the last thing recorded; kept current while recording so a

@@ -208,6 +208,7 @@ def session_record(db: Database, session_id: str) -> dict[str, Any]:
             "double_click_px": row.double_click_px,
             "fps": row.fps,
             "rules": row.rules,
+            "extra": row.extra or {},
         }
 
 

@@ -80,6 +80,7 @@ def imported_session(
         steps=traj.steps,
         reviews=[review_json(r) for r in traj.reviews],
         rules=traj.rules,
+        extra=traj.extra,
         edits=traj.edits,
         targets=traj.targets,
         markers=traj.markers,

@@ -82,6 +82,7 @@ def test_import_keeps_reviews_task_and_annotation(db: Database) -> None:
     assert got.steps == expected.steps
     assert got.task == expected.task
     assert got.frames == expected.frames
+    assert got.extra == expected.extra == {"source": "fixture"}  # other tools' data, kept
     with db.session() as s:
         review = s.scalars(select(ReviewRow)).one()
         assert (review.reviewer, review.verdict, review.goal) == ("rita", "accept", "achieved")
