@@ -7,8 +7,10 @@ step, Home/End first/last step, +/- speed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from html import escape
+from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
@@ -239,6 +241,8 @@ class ViewerWindow(QMainWindow):
             parts.append(
                 f"<p><b>Window:</b> {escape(step.window.title)} ({escape(step.window.app)})</p>"
             )
+        if step.element:
+            parts.append(_element_html(step.element))
         if step.decision_point:
             parts.append(f"<p><b>Decision point</b> ({escape(step.decision_reason or '')})</p>")
         note = escape(step.note) if step.note else "<i>no note</i>"
@@ -297,3 +301,20 @@ class ViewerWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.controller.pause()
         super().closeEvent(event)
+
+
+def _element_html(element: Mapping[str, Any]) -> str:
+    """The accessible element the action landed on: name, role, box and path; or why none."""
+    if "role" not in element:
+        return f"<p><b>Element:</b> <i>none ({escape(str(element.get('reason', '')))})</i></p>"
+    name = f"“{escape(element['name'])}” " if element.get("name") else ""
+    x, y, w, h = element["bbox"]
+    path = " &gt; ".join(
+        escape(f"{p['role']} “{p['name']}”" if p.get("name") else p["role"])
+        for p in element.get("path", [])
+    )
+    return (
+        f"<p><b>Element:</b> {name}({escape(element['role'])}), {w}x{h} at ({x}, {y})"
+        + (f"<br><small>{path}</small>" if path else "")
+        + "</p>"
+    )

@@ -164,3 +164,18 @@ def test_compare_window_shows_detours_between_reference_steps(
     assert grid.data(grid.index(0, 1), background).color() == SAME
     assert grid.data(grid.index(4, 1)) == "—"  # the scroll the detour never made
     assert grid.data(grid.index(4, 1), background).color() == MISSING
+
+
+def test_details_name_the_element_each_action_landed_on(
+    db: Database, qapp: Any, qtbot: QtBot
+) -> None:
+    from tests.exports import annotated
+
+    window = ViewerWindow(annotated(db))
+    qtbot.addWidget(window)
+    window.table.selectRow(0)
+    text = window.details.toPlainText()
+    assert "Element: “Name” (text), 80x24 at (20, 20)" in text
+    assert "frame “form” > text “Name”" in text
+    window.table.selectRow(1)
+    assert "Element:" not in window.details.toPlainText()  # none was read there
