@@ -1,17 +1,20 @@
 """Which window each step is filed under: where its press landed, beside the active window polled.
 
-    python -m bench.window_accuracy [--rounds 5]
+    python -m bench.window_accuracy [--rounds 5] [--no-browser]
 
 Starts its own Xvfb with a window manager (jwm) and the accessibility bus, two
 Qt test apps side by side (scripted/apps/accessible.py, "Left window" and
-"Right window") and the GTK test app (scripted/apps/gtk_form.py) beside them,
-and records with ``demotrace record`` a scripted demonstration driven by
-xdotool: clicks that activate another window, File > Save from a menu bar,
-"Clear form" from a right-click context menu, items of open combo-box lists
-(Qt and GTK), typing into fields of each window, a password field, and jwm's
-alt+Tab (bound to ``nextstacked`` in its default configuration) followed by
-typing. The script knows which window each action targets; after alt+Tab it
-reads the newly active window from the X server (``xdotool getactivewindow``).
+"Right window"), the GTK test app (scripted/apps/gtk_form.py) beside them and
+Chromium below it, in a window of its own on scripted/apps/browser_form.html.
+It records with ``demotrace record`` a scripted demonstration driven by
+xdotool, 49 steps a round: clicks that activate another window, File > Save
+from a menu bar, "Clear form" from a right-click context menu, items of open
+combo-box lists (Qt, GTK, the page's <select>), typing into fields of each
+window, password fields, and jwm's alt+Tab (bound to ``nextstacked`` in its
+default configuration) followed by typing. The script knows which window each
+action targets; after alt+Tab it reads the newly active window from the X
+server (``xdotool getactivewindow``). An alt+Tab step's window is the one it
+was pressed in.
 
 From the same recording it compares each step's stored ``window`` (the window
 under the pointer at the press, the focused one at a key-down, popups filed
@@ -31,6 +34,7 @@ import json
 import os
 import re
 import statistics
+import subprocess
 import tempfile
 import time
 from bisect import bisect_right
@@ -60,12 +64,66 @@ class Compared:
     polled_4hz: list[str | None] = field(default_factory=list)  # one per phase
 
 
+class Page:
+    """Chromium showing scripted/apps/browser_form.html in a window of its own; its
+    controls' boxes come from the accessibility tree (where the window manager put it)."""
+
+    CONTROLS = {
+        "submit": ("push button", "Submit"),
+        "name": ("entry", "Name"),
+        "remember": ("check box", "Remember me"),
+        "country": ("combo box", "Country"),
+    }
+
+    def __init__(self, browser: Any, tree: Any, app: str) -> None:
+        self.browser, self.tree, self.app = browser, tree, app
+        self.widgets = {k: tree.wait_for(app, *v) for k, v in self.CONTROLS.items()}
+
+    def center(self, name: str) -> tuple[int, int]:
+        x, y, w, h = self.widgets[name]
+        return x + w // 2, y + h // 2
+
+    def wait_for(self, key: str, timeout: float = 20) -> Any:
+        raise SystemExit(f"the page says nothing like {key!r}")
+
+    def close(self) -> None:
+        self.browser.close()
+
+
+def start_page(desktop: Any, geometry: str, profile: Path, tree: Any) -> Page:
+    from scripted.desktop import start_browser
+    from scripted.xserver import ROOT
+
+    browser = start_browser(
+        desktop, ROOT / "scripted/apps/browser_form.html", profile, geometry=geometry
+    )
+    try:
+        deadline = time.monotonic() + 60
+        app = None
+        while app is None:
+            if browser.proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit("chromium never joined the accessibility bus")
+            app = tree.app_of(browser.pid)
+            time.sleep(0.1)
+        tree.wait_for(app, "push button", "Submit", 60)
+        return Page(browser, tree, app)
+    except BaseException:
+        browser.close()
+        raise
+
+
 class Script:
     """The demonstration: xdotool on the desktop, and the steps it expects."""
 
-    def __init__(self, desktop: Any, left: Any, right: Any, gtk: Any) -> None:
+    def __init__(
+        self, desktop: Any, left: Any, right: Any, gtk: Any, page: tuple[str, Page] | None
+    ) -> None:
         self.desktop = desktop
-        self.apps = {"Left window": left, "Right window": right, "GTK window": gtk}
+        self.apps: dict[str, Any] = {"Left window": left, "Right window": right, "GTK window": gtk}
+        self.page = page
+        if page is not None:
+            self.apps[page[0]] = page[1]
+        self._page_item = "France"
         self.expected: list[Expected] = []
         self._gtk_item = "Small"
         self._qt_item = {"Left window": "Red", "Right window": "Red"}
@@ -140,6 +198,26 @@ class Script:
             self._qt_item[window] = item
         time.sleep(0.4)
 
+    def page_select(self, window: str, page: Page) -> None:
+        """Open the page's <select> and choose the next country from its list."""
+        items = ("France", "Germany", "Italy")
+        item = items[(items.index(self._page_item) + 1) % len(items)]
+        self.click(window, "country", pause=0.3)
+        x, y, w, h = page.tree.wait_for(page.app, "menu item", item)
+        self.hold_click(window, (x + w // 2, y + h // 2), f"list item {item}")
+        self._page_item = item
+        time.sleep(0.4)
+
+    def browser(self, n: int) -> None:
+        if self.page is None:
+            return
+        window, page = self.page
+        self.click(window, "submit")  # activates the browser
+        self.click(window, "name")
+        self.type(f"kilor{n}", window)
+        self.page_select(window, page)
+        self.click(window, "remember")
+
     def alt_tab(self) -> None:
         before = self.active_title()
         self._x("key", "alt+Tab")
@@ -163,6 +241,7 @@ class Script:
         self.combo(L)  # the press that opens the list activates the left window
         self.combo(G)
         self.click(G, "send")
+        self.browser(n)
         self.click(R, "password")
         self.type(f"secret{word}", R)
         self.menu_save(R)
@@ -263,6 +342,23 @@ def load(url: str, session_id: str, env: dict[str, str]) -> tuple[list[Any], lis
     return steps, recording.raw_events, recording.windows
 
 
+def window_title(desktop: Any, pid: int) -> str:
+    """The title of the client window of process ``pid`` with a title, as X has it."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        ids = subprocess.run(
+            ["xdotool", "search", "--onlyvisible", "--pid", str(pid)],
+            env=desktop.env,
+            capture_output=True,
+            text=True,
+        ).stdout.split()
+        titles = [desktop.xdotool("getwindowname", i).strip() for i in ids]
+        if titles := [t for t in titles if t]:
+            return titles[0]
+        time.sleep(0.2)
+    raise SystemExit("the browser's window never showed")
+
+
 def start_recorder(env: dict[str, str], url: str) -> Any:
     from scripted.cli import start_recorder as start
 
@@ -277,10 +373,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--keep", type=Path, help="keep the recording's store here")
+    parser.add_argument(
+        "--no-browser", action="store_true", help="leave Chromium out (the Qt and GTK apps only)"
+    )
     args = parser.parse_args()
 
     from capture.store.database import sqlite_url
     from capture.window import POLL_S
+    from scripted.accessibility_tree import Tree, bus_address
     from scripted.desktop import Desktop, start_accessible_app, start_gtk_app
     from scripted.xserver import XServer
 
@@ -298,7 +398,14 @@ def main() -> None:
             apps.append(right)
             gtk = start_gtk_app(desktop, "GTK window", "1200,60,420,300")
             apps.append(gtk)
-            script = Script(desktop, left, right, gtk)
+            page = None
+            if not args.no_browser:
+                tree = Tree(bus_address(desktop.env))
+                apps.append(tree)
+                browser = start_page(desktop, "1200,440,680,560", home / "profile", tree)
+                apps.append(browser)
+                page = (window_title(desktop, browser.browser.pid), browser)
+            script = Script(desktop, left, right, gtk, page)
             script.click("Left window", "submit")  # some window is active before recording
             script.expected.clear()
             rec = start_recorder(desktop.env, url)
