@@ -35,6 +35,7 @@ from capture.accessibility import (
     is_password,
 )
 from capture.events import EventKind, Target
+from capture.keys import is_modifier
 from capture.privacy.secret import SecretFilter
 from capture.window import WindowInfo, X11Windows
 from capture.writer import ObservedEvent
@@ -83,6 +84,8 @@ class TargetLookup:
         self._waited_until = 0.0  # lag from waiting for the focus is not falling behind
         # The keyboard's element: (window id, element JSON, when, whether to look again).
         self._keyboard: tuple[int, dict[str, Any] | None, float, bool] = (0, None, 0.0, True)
+        # Where the first of the modifiers held now went down: a hotkey lands there.
+        self._chord: Target | None = None
 
     def put(self, item: ObservedEvent) -> None:
         self._queue.put((item, time.monotonic()))
@@ -149,6 +152,10 @@ class TargetLookup:
 
     def _resolve(self, item: ObservedEvent, queued: float) -> ObservedEvent:
         event = item.event
+        if event.kind is EventKind.PRESS or (
+            event.kind is EventKind.KEY_UP and is_modifier(event.key or "")
+        ):
+            self._chord = None
         if event.kind not in (EventKind.PRESS, EventKind.KEY_DOWN) or self._windows is None:
             if event.kind is EventKind.PRESS:
                 return replace(item, target=Target(event.t_ns, None, {"reason": "no X display"}))
@@ -158,7 +165,10 @@ class TargetLookup:
             if event.kind is EventKind.PRESS:
                 target = self._at_press(event.t_ns, event.x or 0, event.y or 0, behind, queued)
             else:
-                target = self._at_key(event.t_ns, event.key or "", behind, queued)
+                key = event.key or ""
+                target = self._held(
+                    key, event.modifiers, self._at_key(event.t_ns, key, behind, queued)
+                )
         except Exception as exc:  # noqa: BLE001 - e.g. the X server went away
             target = Target(event.t_ns, None, {"reason": f"lookup failed: {exc}"})
         self._password_signal()
@@ -210,6 +220,27 @@ class TargetLookup:
         if key in FOCUS_KEYS:
             self._moved_at = queued
         return Target(t_ns, window.to_json() if window else None, element)
+
+    def _held(self, key: str, modifiers: frozenset[str], target: Target) -> Target:
+        """A key pressed with modifiers held lands where the first of them went down.
+
+        The focus is read when the worker gets to a key, not when it was pressed:
+        by then a window manager's alt+Tab has already moved it to the next window.
+        """
+        chord = self._chord
+        if is_modifier(key):
+            if chord is None or not modifiers:
+                self._chord = target
+            return target
+        if not modifiers:
+            self._chord = None
+        elif (
+            chord is not None
+            and chord.window is not None
+            and (target.window or {}).get("id") != chord.window.get("id")
+        ):
+            return replace(target, window=chord.window, element=chord.element)
+        return target
 
     def _element(
         self, x: int, y: int, window: WindowInfo | None, behind: bool

@@ -206,14 +206,27 @@ class Browser:
             self.proc.wait()
 
 
-def start_browser(desktop: Desktop, page: Path, profile: Path) -> Browser:
-    """Chromium (scripts/setup.sh installs it) on ``page``, with a throwaway profile."""
+def start_browser(
+    desktop: Desktop, page: Path, profile: Path, geometry: str | None = None
+) -> Browser:
+    """Chromium (scripts/setup.sh installs it) on ``page``, with a throwaway profile.
+
+    Full screen; with ``geometry`` ("x,y,w,h") a window there instead, the page
+    alone in it (an app window: no tabs or address bar).
+    """
     binary = next((found for n in CHROMIUM_NAMES if (found := shutil.which(n))), None)
     if binary is None:
         raise RuntimeError("chromium is not installed: run scripts/setup.sh")
     sandbox = ["--no-sandbox"] if os.geteuid() == 0 else []  # root may not use the sandbox
+    flags = list(CHROMIUM_FLAGS)
+    target = [page.as_uri()]
+    if geometry is not None:
+        x, y, w, h = geometry.split(",")
+        flags.remove("--kiosk")
+        flags += [f"--window-position={x},{y}", f"--window-size={w},{h}"]
+        target = [f"--app={page.as_uri()}"]
     proc = subprocess.Popen(
-        [binary, *sandbox, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", page.as_uri()],
+        [binary, *sandbox, *flags, f"--user-data-dir={profile}", *target],
         env=desktop.env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -201,3 +201,30 @@ def test_keys_typed_before_the_focus_news_of_a_password_field_are_kept_secret():
     assert downs == ["Tab", SECRET_PLACEHOLDER, "Tab", SECRET_PLACEHOLDER]
     assert not {o.event.char for o in out} & {"a", "b", "c"}
     assert signals == [True]
+
+
+def test_a_hotkey_lands_where_its_modifier_went_down_though_it_moved_the_focus():
+    # alt+Tab: the window manager moves the focus on Tab, before the worker reads it.
+    before, after = WindowInfo(1, "Before", "a", 10), WindowInfo(2, "After", "b", 11)
+
+    class Switching(FakeWindows):
+        def __init__(self) -> None:
+            super().__init__()
+            self.asked = 0
+
+        def focused(self) -> WindowInfo | None:
+            self.asked += 1
+            return before if self.asked == 1 else after
+
+    out: list[ObservedEvent] = []
+    lookup = TargetLookup(Switching, lambda _w: FakeElements(), out.append)  # type: ignore[arg-type]
+    lookup.start()
+    s = Script().at(1000).hotkey("alt", "Tab").wait(500).type("x").hotkey("ctrl", "s")
+    for e in s.events:
+        lookup.put(ObservedEvent(e))
+    lookup.stop()
+    downs = [o for o in out if o.event.kind is EventKind.KEY_DOWN]
+    assert [o.event.key for o in downs] == ["alt", "Tab", "x", "ctrl", "s"]
+    titles = [o.target.window["title"] if o.target and o.target.window else None for o in downs]
+    # Typing after it, and the next hotkey, land in the window it switched to.
+    assert titles == ["Before", "Before", "After", "After", "After"]
