@@ -23,14 +23,18 @@ def on_display(xserver: XServer, monkeypatch: pytest.MonkeyPatch) -> XServer:
     return xserver
 
 
+def shown(dialog: ExportDialog, qtbot: QtBot) -> ExportDialog:
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
 def test_the_dialog_asks_for_what_the_cli_takes(
     on_display: XServer, db: Database, qtbot: QtBot, tmp_path: Path
 ) -> None:
     sid = stored_session(db).id
-    dialog = ExportDialog(sid)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
+    dialog = shown(ExportDialog(sid), qtbot)
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
     assert not ok.isEnabled()  # no output yet
     dialog.format.setCurrentText("hf")
@@ -66,11 +70,7 @@ def test_the_dialog_asks_for_what_the_cli_takes(
 def test_the_context_video_is_offered_for_bundles_only(
     on_display: XServer, db: Database, qtbot: QtBot, tmp_path: Path
 ) -> None:
-    sid = stored_session(db).id
-    dialog = ExportDialog(sid)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
+    dialog = shown(ExportDialog(stored_session(db).id), qtbot)
     dialog.format.setCurrentText("bundle")
     dialog.out.setText(str(tmp_path / "bundle"))
     assert dialog.video.isEnabled()
