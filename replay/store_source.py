@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 from sqlalchemy import or_, select
@@ -22,6 +23,7 @@ from capture.store.redactions import SessionRedactor
 from capture.store.reviews import reviews_of, reviews_of_sessions
 from capture.store.sessions import blob_store_for, session_record
 from capture.store.steps import current_steps, edits
+from capture.store.videos import StoredVideo, copy_video, stored_video
 from replay.review import review_from_record
 from replay.trajectory import FrameInfo, Monitor, Screen, TaskInfo, Trajectory
 
@@ -58,33 +60,48 @@ class RedactedFrames:
         self._source = source
 
     @cached_property
-    def _redactor(self) -> SessionRedactor:
+    def redactor(self) -> SessionRedactor:
         return SessionRedactor.for_session(self._source.db, self._source.session_id)
 
     def rgb_at(self, frame: FrameInfo) -> np.ndarray:
         """``frame``'s pixels redacted as they were at ``frame.t_ns`` (any kept frame)."""
         pixels = self._frames.rgb(frame.hash)
-        if not self._redactor.rules:
+        if not self.redactor.rules:
             return pixels
-        return self._redactor(pixels, frame.t_ns, (frame.left, frame.top))
+        return self.redactor(pixels, frame.t_ns, (frame.left, frame.top))
 
     def rgb(self, frame: str) -> np.ndarray:
         pixels = self._frames.rgb(frame)
-        if not self._redactor.rules:
+        if not self.redactor.rules:
             return pixels
         info = self._source.trajectory.frames.get(frame)
         if info is None:  # not one of this session's observations: show nothing of it
-            return self._redactor(pixels, 0)
-        return self._redactor(pixels, info.t_ns, (info.left, info.top))
+            return self.redactor(pixels, 0)
+        return self.redactor(pixels, info.t_ns, (info.left, info.top))
 
     def bgra_delta(self, frame: str) -> DeltaFrame:
         """As ``StoreFrames.bgra_delta``, redacted: a bundle writer's way around two
         conversions and a copy of each frame."""
-        if not self._redactor.rules:
+        if not self.redactor.rules:
             return self._frames.bgra_delta(frame)
         import cv2
 
         return DeltaFrame(cv2.cvtColor(self.rgb(frame), cv2.COLOR_RGB2BGRA))
+
+
+@dataclass(frozen=True)
+class StoreVideo:
+    """A session's kept context video, read from the store's blobs (``KeptVideo``)."""
+
+    db: Database
+    video: StoredVideo
+
+    @property
+    def header(self) -> dict[str, Any]:
+        return dict(self.video.header)
+
+    def copy_to(self, out: IO[bytes]) -> None:
+        copy_video(self.db, blob_store_for(self.db), self.video, out)
 
 
 class StoreTrajectory:
@@ -123,6 +140,16 @@ class StoreTrajectory:
 
     def context_rgb(self, frame: FrameInfo) -> np.ndarray:
         return self.frames.rgb_at(frame)
+
+    def kept_video(self) -> StoreVideo | None:
+        """The context video an imported bundle brought, kept as it came; None without one."""
+        video = stored_video(self._db, self.session_id)
+        return None if video is None else StoreVideo(self._db, video)
+
+    def redacts(self) -> bool:
+        """Whether the frames read from here carry redactions: the session's own
+        rectangles or window rules, or any global rule."""
+        return isinstance(self.frames, RedactedFrames) and bool(self.frames.redactor.rules)
 
 
 def load_trajectory(

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import IO, Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -159,6 +159,31 @@ class ContextFrames(Protocol):
 
     def context_rgb(self, frame: FrameInfo) -> np.ndarray:
         """(height, width, 3) uint8 RGB of ``frame`` as shown at ``frame.t_ns``."""
+        ...
+
+
+class KeptVideo(Protocol):
+    """A context video a session brought with it (an imported bundle's ``context.mp4``)."""
+
+    @property
+    def header(self) -> Mapping[str, Any]:
+        """The bundle's ``context_video`` (docs/bundle.md), as it came."""
+        ...
+
+    def copy_to(self, out: IO[bytes]) -> None:
+        """Write the file's bytes, as they came, to ``out``."""
+        ...
+
+
+@runtime_checkable
+class KeptVideoSource(Protocol):
+    """A session that may have kept a context video."""
+
+    def kept_video(self) -> KeptVideo | None: ...
+
+    def redacts(self) -> bool:
+        """True when redactions apply to the session's frames: a kept video, older than
+        them, shows what they hide."""
         ...
 
 

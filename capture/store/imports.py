@@ -47,6 +47,7 @@ from capture.store.rows import (
     window_row,
 )
 from capture.store.sessions import blob_store_for
+from capture.store.videos import store_video
 
 if TYPE_CHECKING:
     from capture.events import Target
@@ -63,6 +64,15 @@ class ImportedFrame:
     top: int
     width: int
     height: int
+
+
+@dataclass(frozen=True)
+class ImportedVideo:
+    """A context video to keep with the session: its header (the bundle's
+    ``context_video``) and its bytes, read a chunk at a time while it is stored."""
+
+    header: Mapping[str, Any]
+    chunks: Iterable[bytes]
 
 
 @dataclass(frozen=True)
@@ -105,6 +115,8 @@ class ImportedSession:
     markers: Sequence[Marker] = ()
     windows: Sequence[WindowChange] = ()
     screen_changes: Sequence[tuple[int, float]] = ()
+    # The bundle's context video, kept as it came (capture/store/videos.py).
+    video: ImportedVideo | None = None
 
 
 def has_session(db: Database, session_id: str) -> bool:
@@ -136,7 +148,8 @@ def import_session(
     directory store) on two more, a few frames in flight. Whatever goes wrong
     (including ``pixels`` raising, as a bundle does on a frame whose hash does
     not match), nothing stays behind: the transaction is rolled back and frame
-    blobs this import added are removed again.
+    blobs this import added are removed again. ``session.video``'s bytes are
+    kept the same way, as blobs written in the same transaction.
     """
     trail = imported_trail(session)
     blobs = blob_store_for(db)
@@ -144,8 +157,14 @@ def import_session(
     try:
         with db.session() as s:
             _task(s, session.task)
-            s.add(_session_row(session))
+            row = _session_row(session)
+            s.add(row)
             s.flush()
+            if session.video is not None:
+                video = session.video
+                row.context_video = store_video(
+                    blobs, s, video.header, video.chunks, added
+                ).to_json()
             known = {f.hash for f in session.frames if blobs.has(f.hash, s)}
             coder = _Coder(known, hashed, buffers)
             coded = ordered_map(coder, zip(session.frames, pixels, strict=True), 1, 2)

@@ -73,6 +73,9 @@ class SessionRow(Base):
     rules: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     # An imported bundle's free-form ``extra`` (other tools' data), kept as it was.
     extra: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # An imported bundle's context.mp4, kept as it came (capture/store/videos.py):
+    # {"header": the bundle's context_video, "size", "sha256", "chunks": [blob digests]}.
+    context_video: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     wall_start_ns: Mapped[int] = mapped_column(BigInteger)
     # Session time of the last thing recorded; kept current while recording so a
@@ -178,7 +181,8 @@ class WindowRow(Base):
 
 
 class BlobRow(Base):
-    """Frame blobs kept in the database itself (team stores without a shared directory)."""
+    """Blobs kept in the database itself (team stores without a shared directory): frames,
+    and the chunks of kept context videos."""
 
     __tablename__ = "blobs"
 

@@ -106,6 +106,10 @@ class ExportRequest:
     video: bool = False  # bundles: add context.mp4
 
 
+def _note(text: str) -> None:
+    print(f"demotrace: {text}", file=sys.stderr)
+
+
 def export_sessions(db: Database, request: ExportRequest, progress: Progress) -> int:
     """Write the sessions ``request`` names; the number exported. Errors are DemotraceError."""
     from capture.store.selection import select_sessions
@@ -132,7 +136,7 @@ def export_sessions(db: Database, request: ExportRequest, progress: Progress) ->
         sources = [s for s in sources if s.trajectory.steps]
     if not sources:
         raise DemotraceError("no sessions match; nothing to export")
-    options = ExportOptions(max_size=request.max_size, video=request.video)
+    options = ExportOptions(max_size=request.max_size, video=request.video, note=_note)
     write_atomically(
         request.out, request.force, lambda tmp: chosen.export(sources, tmp, options, progress)
     )

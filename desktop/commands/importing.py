@@ -34,5 +34,5 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(f"imported session {result.session_id}: {result.steps} steps, {result.frames} frames")
         if result.video:
-            print("its context.mp4 was checked but not kept: the store keeps frames, not video")
+            print("its context.mp4 was kept with it")
     return 0

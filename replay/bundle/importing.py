@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from capture.buffers import BufferPool
 from capture.events import RawEvent
+from capture.store import videos
 from capture.store.database import Database
-from capture.store.imports import ImportedFrame, ImportedSession, has_session, import_session
-from replay.bundle.reader import open_bundle
-from replay.bundle.schema import nanoseconds, review_json
+from capture.store.imports import (
+    ImportedFrame,
+    ImportedSession,
+    ImportedVideo,
+    has_session,
+    import_session,
+)
+from replay.bundle.errors import BundleError
+from replay.bundle.reader import Bundle, open_bundle
+from replay.bundle.schema import VIDEO_FILE, nanoseconds, review_json, video_json
 from replay.trajectory import Trajectory
 
 Progress = Callable[[int, int], None]
@@ -24,12 +34,25 @@ class ImportResult:
     imported: bool  # False: the store already held this session
     steps: int
     frames: int
-    # The bundle had a context video: checked, but not kept (the store keeps frames).
+    # The bundle had a context video, kept with the session.
     video: bool = False
 
 
+def _video_chunks(bundle: Bundle) -> Iterator[bytes]:
+    """``context.mp4``'s bytes, a chunk at a time; a read error is one line."""
+    try:
+        with bundle.open_video() as fh:
+            while data := fh.read(videos.CHUNK):
+                yield data
+    except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
+        raise BundleError(f"cannot read {VIDEO_FILE}: {exc}") from None
+
+
 def imported_session(
-    traj: Trajectory, events: list[RawEvent], frames: list[ImportedFrame]
+    traj: Trajectory,
+    events: list[RawEvent],
+    frames: list[ImportedFrame],
+    video: ImportedVideo | None = None,
 ) -> ImportedSession:
     s = traj.screen
     created = datetime.fromisoformat(traj.created_at)
@@ -86,6 +109,7 @@ def imported_session(
         markers=traj.markers,
         windows=traj.windows,
         screen_changes=traj.screen_changes,
+        video=video,
     )
 
 
@@ -95,7 +119,9 @@ def import_bundle(db: Database, path: Path, progress: Progress | None = None) ->
     Every field is checked when the bundle is opened, before anything is
     written; each frame's pixels are checked as they are decoded, inside the
     import's transaction, and a bad one rolls the whole import back (frame
-    blobs included), so a failed import leaves the store as it was.
+    blobs included), so a failed import leaves the store as it was. A context
+    video is kept as it came: its bytes streamed into the store's blob storage
+    in the same transaction, its header on the session.
     """
     with open_bundle(path) as bundle:
         traj = bundle.trajectory
@@ -107,9 +133,14 @@ def import_bundle(db: Database, path: Path, progress: Progress | None = None) ->
             ImportedFrame(f.hash, f.t_ns, f.left, f.top, f.width, f.height)
             for f in traj.frames.values()
         ]
+        kept = (
+            None
+            if bundle.video is None
+            else ImportedVideo(video_json(bundle.video), _video_chunks(bundle))
+        )
         import_session(
             db,
-            imported_session(traj, list(bundle.events()), frames),
+            imported_session(traj, list(bundle.events()), frames, kept),
             bundle.frames.all_bgra(buffers),
             progress,
             hashed=True,  # all_bgra checks each frame's pixels against its name

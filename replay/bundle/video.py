@@ -22,8 +22,8 @@ import cv2
 import numpy as np
 
 from replay.bundle.errors import BundleError
-from replay.bundle.schema import VIDEO_FILE, VideoInfo, nanoseconds
-from replay.trajectory import ContextFrames, FrameInfo, Screen, Trajectory
+from replay.bundle.schema import VIDEO_FILE, VideoInfo, nanoseconds, read_video
+from replay.trajectory import ContextFrames, FrameInfo, KeptVideo, Screen, Trajectory
 
 Progress = Callable[[int, int], None]
 
@@ -185,6 +185,23 @@ def add_context_video(
         info = encode_context(video, traj.screen, traj.fps, tmp, progress)
         if info is not None:
             move_in(VIDEO_FILE, tmp)
+        return info
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def add_kept_video(video: KeptVideo, out: Path, move_in: Callable[[str, Path], None]) -> VideoInfo:
+    """Write a kept video back beside the bundle ``out`` byte for byte, then ``move_in`` it as
+    ``context.mp4``; its header, checked as a bundle's is."""
+    info = read_video({"context_video": dict(video.header)})
+    if info is None:
+        raise BundleError("the kept context video has no header")
+    handle, name = tempfile.mkstemp(prefix=".context-", suffix=".mp4", dir=out.parent)
+    tmp = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as fh:
+            video.copy_to(fh)
+        move_in(VIDEO_FILE, tmp)
         return info
     finally:
         tmp.unlink(missing_ok=True)

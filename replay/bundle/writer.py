@@ -28,7 +28,7 @@ from replay.png import BgraEncoder, band_rows
 from replay.trajectory import FrameSource, TrajectorySource
 
 if TYPE_CHECKING:
-    from replay.trajectory import ContextFrames
+    from replay.trajectory import ContextFrames, KeptVideo
 
 Progress = Callable[[int, int], None]
 ALPHA = 0xFF000000  # the alpha byte of a little-endian BGRA pixel read as uint32
@@ -169,11 +169,15 @@ def write_bundle(
     out: Path,
     progress: Progress | None = None,
     video: ContextFrames | None = None,
+    kept: KeptVideo | None = None,
 ) -> None:
     """Write ``source`` to ``out`` (which must not exist); ``progress(done, total)`` per frame.
 
-    With ``video`` (the same session's kept frames), the bundle gets ``context.mp4``.
+    With ``video`` (the same session's kept frames), the bundle gets ``context.mp4``
+    encoded from them; with ``kept`` instead, the video the session kept, byte for byte.
     """
+    if video is not None and kept is not None:
+        raise ValueError("a bundle has one context video: encoded or kept, not both")
     traj = source.trajectory
     encoding: Progress | None = None
     if video is not None and progress is not None:
@@ -203,7 +207,11 @@ def write_bundle(
         ]
         sink.write(EVENTS, ("\n".join(lines) + "\n" if lines else "").encode(), compress=True)
         info = None
-        if video is not None:
+        if kept is not None:
+            from replay.bundle.video import add_kept_video
+
+            info = add_kept_video(kept, out, sink.move_in)
+        elif video is not None:
             from replay.bundle.video import add_context_video
 
             info = add_context_video(video, traj, out, sink.move_in, encoding)

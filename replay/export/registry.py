@@ -48,6 +48,8 @@ class ExportOptions:
     max_size: int | None = None
     # Bundles only: add context.mp4, the session's kept frames as video (needs PyAV).
     video: bool = False
+    # One line for the person exporting (what was left out, and why); dropped by default.
+    note: Callable[[str], None] = lambda _text: None
 
 
 class Exporter(Protocol):

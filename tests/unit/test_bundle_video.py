@@ -138,7 +138,7 @@ def test_import_of_a_damaged_video_writes_nothing(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "context.mp4" in err
     assert main(["import", str(copy_fixture(tmp_path / "good", FIXTURE_V2)), "--db", url]) == 0
-    assert "context.mp4 was checked but not kept" in capsys.readouterr().out
+    assert "its context.mp4 was kept with it" in capsys.readouterr().out
 
 
 def _edit_video(bundle: Path, **fields: object) -> None:

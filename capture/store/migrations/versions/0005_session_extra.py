@@ -1,4 +1,5 @@
-"""Free-form data other tools put in a bundle's ``extra``, kept so a re-export has it.
+"""What an imported bundle brings besides steps and frames, kept so a re-export has it:
+its free-form ``extra`` (other tools' data) and its context video (its header and blob chunks).
 
 Revision ID: 0005
 Revises: 0004
@@ -15,7 +16,9 @@ depends_on = None
 
 def upgrade() -> None:
     op.add_column("sessions", sa.Column("extra", sa.JSON(), nullable=True))
+    op.add_column("sessions", sa.Column("context_video", sa.JSON(), nullable=True))
 
 
 def downgrade() -> None:
+    op.drop_column("sessions", "context_video")
     op.drop_column("sessions", "extra")
