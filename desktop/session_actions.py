@@ -122,17 +122,19 @@ class SessionActions:
             progress.setValue(done)
             QApplication.processEvents()
 
+        notes: list[str] = []
         try:
-            count = export_sessions(self._db, request, step)
+            count = export_sessions(self._db, request, step, notes.append)
         except DemotraceError as exc:
             QMessageBox.warning(self._parent, "Export failed", str(exc))
             return
         finally:
             progress.close()
+        said = "".join(f"\n\n{n[0].upper()}{n[1:]}" for n in notes)
         QMessageBox.information(
             self._parent,
             "Exported",
-            f"Exported {count} session(s) as {request.format} to {request.out}.",
+            f"Exported {count} session(s) as {request.format} to {request.out}.{said}",
         )
 
     def inject(self, session_id: str, current: int | None = None) -> InjectRun | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -110,8 +111,17 @@ def _note(text: str) -> None:
     print(f"demotrace: {text}", file=sys.stderr)
 
 
-def export_sessions(db: Database, request: ExportRequest, progress: Progress) -> int:
-    """Write the sessions ``request`` names; the number exported. Errors are DemotraceError."""
+def export_sessions(
+    db: Database,
+    request: ExportRequest,
+    progress: Progress,
+    note: Callable[[str], None] = _note,
+) -> int:
+    """Write the sessions ``request`` names; the number exported. Errors are DemotraceError.
+
+    ``note`` hears what the user should know but is no error (sessions skipped,
+    a kept video left out); the command prints it, the app shows it.
+    """
     from capture.store.selection import select_sessions
     from capture.store.sessions import resolve_session
     from replay.export.registry import ExportOptions, exporter, write_atomically
@@ -132,11 +142,11 @@ def export_sessions(db: Database, request: ExportRequest, progress: Progress) ->
     if not request.session:
         empty = [s for s in sources if not s.trajectory.steps]
         if empty:
-            print(f"demotrace: skipping {len(empty)} session(s) with no steps", file=sys.stderr)
+            note(f"skipping {len(empty)} session(s) with no steps")
         sources = [s for s in sources if s.trajectory.steps]
     if not sources:
         raise DemotraceError("no sessions match; nothing to export")
-    options = ExportOptions(max_size=request.max_size, video=request.video, note=_note)
+    options = ExportOptions(max_size=request.max_size, video=request.video, note=note)
     write_atomically(
         request.out, request.force, lambda tmp: chosen.export(sources, tmp, options, progress)
     )

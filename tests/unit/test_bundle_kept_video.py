@@ -178,3 +178,18 @@ def test_a_damaged_kept_video_is_refused_in_one_line(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "kept context video is damaged" in err
     assert not out.exists()
+
+
+def test_the_app_hears_why_the_kept_video_was_left_out(
+    db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The export dialog shows what the command prints: the notes come to its callback."""
+    from desktop.commands.export import ExportRequest, export_sessions
+
+    sid = import_bundle(db, FIXTURE_V2).session_id
+    add_redaction(db, Redaction("rect", rect=Rect(24, 16, 32, 32), session_id=sid))
+    notes: list[str] = []
+    request = ExportRequest(format="bundle", out=tmp_path / "out", session=sid)
+    assert export_sessions(db, request, lambda done, total: None, notes.append) == 1
+    assert len(notes) == 1 and "context.mp4 is left out, as redactions apply" in notes[0]
+    assert capsys.readouterr().err == ""  # nothing printed behind the app's back
