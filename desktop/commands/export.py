@@ -38,7 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     exp.add_argument(
         "--video",
         action="store_true",
-        help="bundles: add context.mp4, every kept frame at its time (needs PyAV)",
+        help="bundles: add context.mp4, every kept frame at its time, as H.264",
     )
     picks = exp.add_argument_group("filters for --all")
     picks.add_argument("--task", help="a task id (or prefix) or its instruction")

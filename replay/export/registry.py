@@ -46,7 +46,7 @@ class ExportError(DemotraceError):
 class ExportOptions:
     # Longest screenshot edge in the export (formats whose consumers resize); None keeps pixels.
     max_size: int | None = None
-    # Bundles only: add context.mp4, the session's kept frames as video (needs PyAV).
+    # Bundles only: add context.mp4, the session's kept frames as video.
     video: bool = False
 
 
