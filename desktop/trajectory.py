@@ -22,6 +22,8 @@ class Trajectory:
         self.who = who
         self.steps: list[Step] = current_steps(db, session_id)
         self._recording: Recording | None = None
+        # The store checks an imported session's trail at the first edit only.
+        self._checked = False
         # Reviewers' word, oldest first: what a session sent back for changes asks for.
         self.reviews = reviews_of(db, session_id)
 
@@ -56,7 +58,8 @@ class Trajectory:
         return record, steps
 
     def commit(self, record: EditRecord, steps: Sequence[Step]) -> int:
-        seq = record_edit(self.db, self.session_id, record, steps)
+        seq = record_edit(self.db, self.session_id, record, steps, checked=self._checked)
+        self._checked = True
         self.steps = list(steps)
         return seq
 

@@ -11,6 +11,10 @@ rules) and replaying the imported trail gives exactly the bundle's steps
 aside, they are kept apart), the trail is kept as it is. Otherwise a
 ``baseline`` edit holding the bundle's steps goes after the imported trail, so
 recomputing gives those steps back and later edits apply on top of them.
+
+Sessions imported by an earlier demotrace, before imports added baselines,
+may lack the one they need: the store checks them the same way before their
+first edit (``capture/store/steps.py``).
 """
 
 from __future__ import annotations
@@ -22,8 +26,8 @@ from typing import TYPE_CHECKING, Any
 from capture.recording_rules import RecordingRules
 from capture.segment import EditError, EditRecord, Step, StepFormatError
 from capture.segment.edits import baseline_edit
+from capture.segment.recompute import recomputed
 from capture.segment.steps import FrameId
-from capture.store.steps import recomputed
 
 if TYPE_CHECKING:
     from capture.store.imports import ImportedSession
@@ -64,7 +68,12 @@ def reproduces(session: ImportedSession) -> bool:
         )
     except (EditError, StepFormatError):  # a trail this store cannot replay
         return False
-    return _compared(again) == _compared(session.steps)
+    return same_steps(again, session.steps)
+
+
+def same_steps(these: Sequence[Step], those: Sequence[Step]) -> bool:
+    """Whether two segmentations agree in everything but outcome suggestions."""
+    return _compared(these) == _compared(those)
 
 
 def imported_trail(session: ImportedSession, when: datetime | None = None) -> list[EditRecord]:

@@ -6,22 +6,30 @@ never touched, so ``resegment`` can rebuild the table from scratch after a
 rule changes, and then replay the edits on top. An imported session whose
 steps that does not reproduce has a ``baseline`` edit in its trail (see
 ``capture/store/baseline.py``): the steps as imported, which later edits
-apply to.
+apply to. One imported by an earlier demotrace gets it before its first edit
+if it needs one (``imported_baseline``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from capture.events import Marker, RawEvent, Target, WindowChange
 from capture.recording_rules import RecordingRules
-from capture.segment import EditError, EditRecord, SegmentationRules, Step, apply_edits, segment
-from capture.segment.injected import label_injected
-from capture.segment.steps import FrameId
+from capture.segment import (
+    EditError,
+    EditRecord,
+    SegmentationRules,
+    Step,
+    StepFormatError,
+    apply_edits,
+)
+from capture.segment.edits import baseline_edit
+from capture.segment.recompute import recomputed
+from capture.store.baseline import IMPORT, same_steps
 from capture.store.database import Database
 from capture.store.lease import orphaned
 from capture.store.models import SessionRow, StepEditRow, StepRow
@@ -129,38 +137,6 @@ def computed_steps(timeline: Recording, edit_log: Iterable[EditRecord] = ()) -> 
     )
 
 
-def recomputed(
-    events: Sequence[RawEvent],
-    frames: Sequence[tuple[FrameId, int]],
-    rules: SegmentationRules,
-    edit_log: Iterable[EditRecord] = (),
-    *,
-    screen_changes: Iterable[tuple[int, float]] = (),
-    markers: Iterable[Marker] = (),
-    windows: Iterable[WindowChange] = (),
-    targets: Iterable[Target] = (),
-    fault: Mapping[str, Any] | None = None,
-) -> list[Step]:
-    """Segment a session's raw input and apply its edit trail (``computed_steps`` of parts
-    that need not be in a store: an import checks a bundle's steps with it)."""
-    log = list(edit_log)
-    base = max((i for i, e in enumerate(log) if e.op == "baseline"), default=None)
-    if base is not None:  # the newest baseline sets the steps: nothing before it counts
-        return apply_edits([], log[base:], events=events, frames=frames, rules=rules)
-    steps = segment(
-        events,
-        frames=frames,
-        screen_changes=screen_changes,
-        markers=markers,
-        windows=windows,
-        rules=rules,
-        targets=targets,
-    )
-    if fault is not None:
-        steps = label_injected(steps, fault)
-    return apply_edits(steps, log, events=events, frames=frames, rules=rules)
-
-
 def current_steps(db: Database, session_id: str) -> list[Step]:
     """The stored steps; computed for a session never segmented, or one whose recorder
     died in a store that could not be written to recover it (it holds only the live steps).
@@ -207,10 +183,77 @@ def _row_ids(s: Session, session_id: str) -> list[int]:
     )
 
 
+def unchecked_import(db: Database, session_id: str) -> bool:
+    """Whether the session may be one an earlier demotrace imported, before imports
+    added baselines: imported, no baseline in its trail, in a store open for writing.
+
+    Such a session has none even when its trail does not give its steps (a
+    version-1 bundle's notes, outcomes and tags), so recomputing them would drop
+    what was imported. Two small queries; a read-only store is never written.
+    """
+    if db.readonly:
+        return False
+    with db.session() as s:
+        origin = s.scalar(select(SessionRow.origin).where(SessionRow.id == session_id))
+        if origin != "imported":
+            return False
+        based = s.scalar(
+            select(StepEditRow.id)
+            .where(StepEditRow.session_id == session_id, StepEditRow.op == "baseline")
+            .limit(1)
+        )
+        return based is None
+
+
+def imported_baseline(
+    db: Database, session_id: str, timeline: Recording, trail: Sequence[EditRecord]
+) -> tuple[list[EditRecord], list[Step]]:
+    """What editing the session starts from: the baseline edit its trail still needs
+    (none or one) and the steps the trail, with it, gives.
+
+    Checked as an import checks (``capture/store/baseline.py``) for an
+    ``unchecked_import``: when the raw input segmented with ``trail`` replayed does
+    not give the stored steps, a baseline of the stored steps, to append before
+    the caller's own edit. Otherwise no baseline, and the segmentation is reused.
+    """
+    if not unchecked_import(db, session_id):
+        return [], computed_steps(timeline, trail)
+    stored = stored_steps(db, session_id)
+    try:
+        again = computed_steps(timeline, trail)
+    except (EditError, StepFormatError):  # a trail this store cannot replay
+        again = None
+    if again is not None and same_steps(again, stored):
+        return [], again
+    base = [baseline_edit(stored, IMPORT)]
+    return base, computed_steps(timeline, [*trail, *base])
+
+
+def _append(s: Session, session_id: str, records: Sequence[EditRecord]) -> int:
+    """Append ``records`` to the trail in the caller's transaction; the last one's position."""
+    seq = int(
+        s.scalar(
+            select(func.count())
+            .select_from(StepEditRow)
+            .where(StepEditRow.session_id == session_id)
+        )
+        or 0
+    )
+    s.execute(
+        insert(StepEditRow),
+        [edit_row(r, seq + i, session_id=session_id) for i, r in enumerate(records)],
+    )
+    return seq + len(records) - 1
+
+
 def resegment(db: Database, session_id: str) -> list[Step]:
     """Rebuild the steps from the raw events and the edit log, and store them."""
-    steps = computed_steps(load_recording(db, session_id), edits(db, session_id))
+    base, steps = imported_baseline(
+        db, session_id, load_recording(db, session_id), edits(db, session_id)
+    )
     with db.session() as s:
+        if base:
+            _append(s, session_id, base)
         steps = replace_steps(s, session_id, steps)
         s.commit()
     return steps
@@ -219,15 +262,16 @@ def resegment(db: Database, session_id: str) -> list[Step]:
 def edit(db: Database, session_id: str, record: EditRecord) -> list[Step]:
     """Apply one edit: append it to the audit trail and store the resulting steps."""
     timeline = load_recording(db, session_id)
-    log = [*edits(db, session_id), record]
-    steps = computed_steps(timeline, log)  # raises EditError before anything is written
+    base, steps = imported_baseline(db, session_id, timeline, edits(db, session_id))
+    steps = apply_edits(  # raises EditError before anything is written
+        steps,
+        [record],
+        events=timeline.raw_events,
+        frames=[(f.id, f.t_ns) for f in timeline.frames],
+        rules=rules_for(timeline),
+    )
     with db.session() as s:
-        seq = s.scalar(
-            select(func.count())
-            .select_from(StepEditRow)
-            .where(StepEditRow.session_id == session_id)
-        )
-        s.execute(insert(StepEditRow), [edit_row(record, int(seq or 0), session_id=session_id)])
+        _append(s, session_id, [*base, record])
         steps = replace_steps(s, session_id, steps)
         s.commit()
     return steps
@@ -240,22 +284,28 @@ def annotate(
     return edit(db, session_id, EditRecord(who, "relabel", {"index": index, "fields": fields}))
 
 
-def record_edit(db: Database, session_id: str, record: EditRecord, steps: Sequence[Step]) -> int:
+def record_edit(
+    db: Database,
+    session_id: str,
+    record: EditRecord,
+    steps: Sequence[Step],
+    *,
+    checked: bool = False,
+) -> int:
     """Append ``record`` to the audit trail with ``steps`` (its result, already computed).
 
     The editor computes an edit's result in memory (undo/redo keep both sides);
-    returns the edit's position in the trail.
+    returns the edit's position in the trail. An ``unchecked_import`` gets the
+    baseline it needs first, as with ``edit``; ``checked``: this caller has
+    recorded an edit of the session since it read its steps, so that was done.
     """
-    with db.session() as s:
-        seq = int(
-            s.scalar(
-                select(func.count())
-                .select_from(StepEditRow)
-                .where(StepEditRow.session_id == session_id)
-            )
-            or 0
+    base: list[EditRecord] = []
+    if not checked and unchecked_import(db, session_id):
+        base, _ = imported_baseline(
+            db, session_id, load_recording(db, session_id), edits(db, session_id)
         )
-        s.execute(insert(StepEditRow), [edit_row(record, seq, session_id=session_id)])
+    with db.session() as s:
+        seq = _append(s, session_id, [*base, record])
         replace_steps(s, session_id, steps)
         s.commit()
     return seq

@@ -9,11 +9,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import delete
 
 from capture.segment import Step
+from capture.store.baseline import same_steps
 from capture.store.database import Database, open_database, sqlite_url
-from capture.store.steps import current_steps, edits, resegment
+from capture.store.models import StepEditRow
+from capture.store.recording import load_recording
+from capture.store.steps import (
+    current_steps,
+    edits,
+    imported_baseline,
+    resegment,
+    unchecked_import,
+)
 from desktop.cli import main
+from desktop.trajectory import Trajectory
 from replay.bundle import open_bundle
 from replay.store_source import StoreTrajectory
 from tests.unit.test_bundle import FIXTURE_V2
@@ -244,3 +255,105 @@ def test_malformed_timeline_and_baseline_are_one_clear_error(
     with pytest.raises(BundleError, match=message) as info:
         open_bundle(bundle)
     assert "\n" not in str(info.value)
+
+
+def _imported_before_baselines(db: Database, sid: str) -> None:
+    """The store as an earlier demotrace left a version-1 import: no baseline in its trail."""
+    with db.session() as s:
+        s.execute(delete(StepEditRow).where(StepEditRow.session_id == sid))
+        s.commit()
+    assert edits(db, sid) == []
+
+
+def _tag(bundle: Path, tags: dict[int, list[str]]) -> None:
+    path = bundle / "trajectory.json"
+    doc = json.loads(path.read_text())
+    for index, names in tags.items():
+        doc["steps"][index]["tags"] = names
+    path.write_text(json.dumps(doc))
+
+
+def _kept_but(db: Database, sid: str, original: list[Step], changed: set[int]) -> None:
+    steps = in_steps(db, sid)
+    assert len(steps) == len(original)
+    for i in set(range(len(original))) - changed:
+        assert annotation(steps[i]) == annotation(original[i]), i
+
+
+@pytest.mark.parametrize("how", ["cli", "editor", "resegment"])
+def test_a_session_imported_before_baselines_gets_one_before_its_first_edit(
+    tmp_path: Path, how: str
+) -> None:
+    bundle = tmp_path / "bundle"
+    shutil.copytree(SAMPLE, bundle)
+    _tag(bundle, {5: ["mistake"], 9: ["recovery"]})
+    sid = session_of(bundle)
+    original = bundle_steps(bundle)
+    assert {s.outcome for s in original} == {"success", "unknown"}
+    url, db = imported(tmp_path, bundle, "store")
+    try:
+        _imported_before_baselines(db, sid)
+        seq = None
+        if how == "cli":
+            run("annotate", sid, "--step", "3", "--note", "I fix the e-mail", "--db", url)
+        elif how == "editor":  # the step editor and the walkthrough: computed in memory
+            trajectory = Trajectory(db, sid, "ann")
+            record, steps = trajectory.compute(
+                "relabel", index=3, fields={"note": "I fix the e-mail"}
+            )
+            seq = trajectory.commit(record, steps)
+        else:
+            resegment(db, sid)
+        changed = set() if how == "resegment" else {3}
+        _kept_but(db, sid, original, changed)
+
+        # Later edits and a resegment start from the imported steps.
+        run("annotate", sid, "--step", "6", "--outcome", "partial", "--db", url)
+        resegment(db, sid)
+        _kept_but(db, sid, original, changed | {6})
+        steps = in_steps(db, sid)
+        assert steps[6].outcome == "partial"
+        if changed:
+            assert steps[3].note == "I fix the e-mail"
+        # One baseline, made by the import, before the first edit.
+        trail = [(e.who, e.op) for e in edits(db, sid)]
+        assert trail[0] == ("import", "baseline")
+        assert [op for _, op in trail].count("baseline") == 1
+        if seq is not None:
+            assert trail[seq] == ("ann", "relabel")
+    finally:
+        db.close()
+
+
+def test_an_imported_session_that_reproduces_gets_no_baseline(tmp_path: Path) -> None:
+    sid = session_of(FIXTURE_V2)
+    url, db = imported(tmp_path, FIXTURE_V2, "store")
+    try:
+        before = edits(db, sid)
+        assert "baseline" not in [e.op for e in before]
+        assert unchecked_import(db, sid)  # checked at each edit, found to reproduce
+        base, steps = imported_baseline(db, sid, load_recording(db, sid), before)
+        assert base == [] and same_steps(steps, current_steps(db, sid))
+        run("annotate", sid, "--step", "4", "--note", "save it", "--db", url)
+        Trajectory(db, sid, "ann").annotate(0, outcome="success")
+        resegment(db, sid)
+        assert [e.op for e in edits(db, sid)] == [*(e.op for e in before), "relabel", "relabel"]
+    finally:
+        db.close()
+
+
+def test_a_read_only_store_is_not_given_a_baseline(tmp_path: Path) -> None:
+    sid = session_of(SAMPLE)
+    url, db = imported(tmp_path, SAMPLE, "store")
+    try:
+        _imported_before_baselines(db, sid)
+        assert unchecked_import(db, sid)
+    finally:
+        db.close()
+    reader = open_database(url, readonly=True)
+    try:
+        assert not unchecked_import(reader, sid)
+        base, _ = imported_baseline(reader, sid, load_recording(reader, sid), [])
+        assert base == [] and edits(reader, sid) == []
+    finally:
+        reader.close()
