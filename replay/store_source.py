@@ -8,17 +8,15 @@ from functools import cached_property
 from typing import IO, Any
 
 import numpy as np
-from sqlalchemy import or_, select
 
-from capture.events import RawEvent, Target
+from capture.events import RawEvent
 from capture.framecodec import DeltaFrame
 from capture.recording_rules import RecordingRules
 from capture.store.baseline import with_frames
 from capture.store.database import Database
 from capture.store.frames import FrameReader
-from capture.store.models import EventRow
 from capture.store.playback import stored_frames
-from capture.store.recording import Recording, load_recording, recorded_context
+from capture.store.recording import Recording, event_targets, load_recording, recorded_context
 from capture.store.redactions import SessionRedactor
 from capture.store.reviews import reviews_of, reviews_of_sessions
 from capture.store.sessions import blob_store_for, session_record
@@ -194,23 +192,6 @@ def load_trajectory(
         screen_changes=tuple(changes),
         **_header(record),
     )
-
-
-def event_targets(db: Database, session_id: str) -> dict[int, Target]:
-    """Where each press and key-down landed, by event seq (events with neither left out)."""
-    with db.session() as s:
-        rows = s.execute(
-            select(EventRow.seq, EventRow.t_ns, EventRow.window, EventRow.element)
-            .where(EventRow.session_id == session_id)
-            .where(or_(EventRow.window.is_not(None), EventRow.element.is_not(None)))
-            .order_by(EventRow.seq)
-        ).all()
-    # A JSON column may hold JSON null rather than SQL NULL: look again here.
-    return {
-        seq: Target(t_ns, window, element)
-        for seq, t_ns, window, element in rows
-        if window is not None or element is not None
-    }
 
 
 def load_summaries(db: Database, session_ids: Sequence[str]) -> list[Trajectory]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from capture.events import Marker, RawEvent, Target, WindowChange
@@ -134,3 +134,20 @@ def _context(
         )
     ]
     return markers, windows, changes
+
+
+def event_targets(db: Database, session_id: str) -> dict[int, Target]:
+    """Where each press and key-down landed, by event seq (events with neither left out)."""
+    with db.session() as s:
+        rows = s.execute(
+            select(EventRow.seq, EventRow.t_ns, EventRow.window, EventRow.element)
+            .where(EventRow.session_id == session_id)
+            .where(or_(EventRow.window.is_not(None), EventRow.element.is_not(None)))
+            .order_by(EventRow.seq)
+        ).all()
+    # A JSON column may hold JSON null rather than SQL NULL: look again here.
+    return {
+        seq: Target(t_ns, window, element)
+        for seq, t_ns, window, element in rows
+        if window is not None or element is not None
+    }
