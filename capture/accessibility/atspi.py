@@ -19,7 +19,6 @@ COMPONENT = "org.a11y.atspi.Component"
 APPS_TTL_S = 2.0  # how long the list of accessible applications is trusted
 SILENT_S = 5.0  # an application that did not answer is skipped this long
 MENU_DEPTH = 5
-MENU_ITEM_ROLES = frozenset({"menu item", "check menu item", "radio menu item"})
 MENU_SEARCH_NODES = 400  # a bound on the search for an open menu in a large window
 # Roles whose children are never a menu: the search for an open menu skips them.
 LEAF_ROLES = frozenset(
@@ -300,12 +299,10 @@ class AtspiElements:
                 # Qt lists a menu bar's open menu under its menu item, a context menu
                 # nowhere, a combo box's list under the combo box: the item is found
                 # through the focus first (a few calls), else by searching the window.
-                menu = self._focused_item(app, x, y, deadline)
-                if menu is None:
-                    item = self._in_focused_popup(app, x, y, deadline)
-                    if item is not None:
-                        return self._describe(item[0], item[1], deadline)
-                    menu = self._open_menu(app, best[1], x, y, deadline)
+                item = self._in_focused_popup(app, x, y, deadline)
+                if item is not None:
+                    return self._describe(item[0], item[1], deadline)
+                menu = self._open_menu(app, best[1], x, y, deadline)
                 if menu is None:
                     raise PopupGone  # closed by the click itself: the window below is not it
                 start = menu
@@ -355,26 +352,15 @@ class AtspiElements:
             level = below
         return None
 
-    def _focused_item(self, app: str, x: int, y: int, deadline: float) -> str | None:
-        """The menu item the application last said has the focus, if it is at the point.
-
-        Qt leaves a context menu out of the tree altogether (its parent's list of
-        children skips windows); the item under the pointer still announces focus.
-        """
-        path = self._focus.focus_of(app) if self._focus is not None else None
-        if path is None or self._role(deadline, app, path) not in MENU_ITEM_ROLES:
-            return None
-        ix, iy, iw, ih = self._call(deadline, app, path, COMPONENT, "GetExtents", "u", (0,))[0]
-        return path if ix <= x < ix + iw and iy <= y < iy + ih else None
-
     def _in_focused_popup(
         self, app: str, x: int, y: int, deadline: float
     ) -> tuple[str, str] | None:
-        """The item at the point in the list that has the keyboard: an open combo box's.
+        """The item at the point in the menu or list that has the keyboard.
 
         Toolkits put a combo box's open list under the combo box, not under the
-        popup window it is drawn in (Qt, Chromium), so hit-testing the popup finds
-        nothing; but the list, or its current item, has the focus while it is open.
+        popup window it is drawn in (Qt, Chromium), and Qt leaves a context menu
+        out of the tree altogether, so hitting the popup finds nothing; but the
+        list or menu, or its current item, has the focus while it is open.
         """
         focus = self._focus.focus_of(app) if self._focus is not None else None
         if focus is None:
